@@ -1,0 +1,13 @@
+"""toolkit: a research toolkit for news corpora, in tidy pandas tables.
+
+documents -> sentences -> tokens -> frequencies; sentences -> actor mentions -> co-occurrence;
+sentences -> sentiment. See the README for the tables and their columns.
+"""
+
+__version__ = "0.1.0"
+
+# Each module's public functions, imported explicitly (no work happens at import time).
+# -- errors
+from .errors import CacheError, CorpusError, DictionaryError, LexiconError, ToolkitError
+# -- corpus
+from .corpus import Corpus, check_corpus, format_problems, read_corpus, read_metadata
