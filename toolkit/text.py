@@ -1,0 +1,405 @@
+"""Text segmentation: paragraphs, sentences and tokens of news articles, offline.
+
+Rules (the README repeats them):
+
+* **Paragraphs** are blocks separated by blank lines. In a document without any blank line each
+  line is a paragraph (exports and tokenised corpora often keep one sentence or paragraph a line).
+* **Sentences** never cross a paragraph. A sentence ends at ``.``, ``!``, ``?`` or ``...``
+  (with any closing quotes or brackets) followed by whitespace and an upper-case letter, a digit
+  or an opening quote. Titles and other abbreviations that precede a name or a number (``Mr.``,
+  ``Gen.``, ``Lt. Col.``, ``Jan.``, ``No. 5``) and single initials (``George W. Bush``) never end
+  a sentence; dotted abbreviations that can end one (``U.S.``, ``U.N.``, ``a.m.``, ``Inc.``) end
+  it only when a common sentence opener follows (``... in the U.S. The ...``). The lists are
+  data: ``toolkit/data/abbreviations_en.txt``.
+* **Tokens** are words (letters and digits, with inner hyphens and apostrophes: ``Turkish-backed``,
+  ``don't``), dotted abbreviations (``U.S.``), numbers (``1,000``, ``3.5``, ``12:30``) and single
+  punctuation characters. A possessive or clitic ``'s`` / ``’s`` is a token of its own.
+  ``norm`` is the lowercase form, or its lemma (simplemma) when lemmatisation is on.
+
+Offsets (``start``, ``end``) index into the document's ``text``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import ToolkitError
+
+__all__ = [
+    "TextSettings",
+    "split_paragraphs",
+    "split_sentences",
+    "tokenize",
+    "load_stopwords",
+    "normalize_whitespace",
+    "SENTENCE_COLUMNS",
+    "TOKEN_COLUMNS",
+]
+
+SENTENCE_COLUMNS = ["doc_id", "sent_id", "paragraph_id", "start", "end", "text"]
+TOKEN_COLUMNS = ["doc_id", "sent_id", "position", "token", "norm", "is_stop", "is_punct", "start", "end"]
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """Settings of the text pipeline, recorded with every annotation cache and report.
+
+    Parameters
+    ----------
+    stopwords : str or None
+        ``"english"`` (the list shipped in ``toolkit/data/stopwords_en.txt``), ``"nltk"`` (NLTK's
+        English list, only if the user has ``nltk_data``), a path to a file with one word per line,
+        or ``None`` for no stop list. Stopwords are flagged (``is_stop``), never removed.
+    lemmatize : bool
+        ``norm`` holds the lemma (simplemma, English) instead of the lowercase form.
+    language : str
+        Language code for lemmatisation.
+    """
+
+    stopwords: str | None = "english"
+    lemmatize: bool = False
+    language: str = "en"
+
+    def fingerprint(self) -> str:
+        """A short hash of the settings and of the stop list's content (the cache key part)."""
+        words = "\n".join(sorted(load_stopwords(self.stopwords)))
+        payload = repr((sorted(asdict(self).items()), words, _RULES_VERSION))
+        return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+_RULES_VERSION = "text-1"  # bump when the splitting or tokenising rules change
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("toolkit").joinpath("data", name).read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.lru_cache(maxsize=8)
+def load_stopwords(stopwords: str | None = "english") -> frozenset:
+    """The stop list as a set of lowercase words.
+
+    Parameters
+    ----------
+    stopwords : str or None
+        ``"english"``, ``"nltk"``, a file path (one word per line, ``#`` comments), or ``None``.
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> "the" in load_stopwords("english")
+    True
+    """
+    if stopwords is None:
+        return frozenset()
+    if stopwords == "english":
+        return frozenset(_data_lines("stopwords_en.txt"))
+    if stopwords == "nltk":
+        try:
+            from nltk.corpus import stopwords as nltk_stopwords
+
+            return frozenset(nltk_stopwords.words("english"))
+        except LookupError:
+            raise ToolkitError(None, "stopwords='nltk' needs NLTK's stopwords data (nltk_data), which "
+                               "is not installed here; use stopwords='english' (shipped)") from None
+    path = Path(stopwords)
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ToolkitError(path, f"cannot read the stop list: {err}") from None
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations():
+    title, maybe, section = set(), set(), None
+    for line in _data_lines("abbreviations_en.txt"):
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif section == "title":
+            title.add(line)
+        else:
+            maybe.add(line)
+    return frozenset(title), frozenset(maybe)
+
+
+_OPENERS = frozenset("""A An The This That These Those There Then Thus He She It They We I You His Her
+Its Their Our My Your But And Or So Yet Nor In On At As After Before During Since While When Where
+If Although Though However Meanwhile Now Still Some Many Most Other Others Both Each Every No Not
+One Two Three Several Such What Who Which Why How Officials Earlier Later Last Next
+Also Instead Under Over From For With Without By To Among""".split())
+
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_NEWLINE = re.compile(r"\n")
+_BOUNDARY = re.compile(r"""(\.\.\.|…|[.!?]+)(["'”’»)\]]*)\s+(?=["'“‘«(\[]*(\S))""")
+_PREV_WORD = re.compile(r"""["'“‘«(\[]*([^\s"'“‘«(\[]*)\Z""")
+_INITIAL = re.compile(r"[A-Z]\Z")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends (how lines are compared).
+
+    >>> normalize_whitespace("  This discussion\\tis now  closed .\\n")
+    'This discussion is now closed .'
+    """
+    return " ".join(text.split())
+
+
+def _paragraph_spans(text: str):
+    """(start, end) of each non-empty paragraph, whitespace-trimmed."""
+    splitter = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
+    spans, pos = [], 0
+    for match in splitter.finditer(text):
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, len(text)))
+    out = []
+    for start, end in spans:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        out.append((start + lead, start + lead + len(stripped)))
+    return out
+
+
+def _is_boundary(para: str, match, titles, maybes) -> bool:
+    punct = match.group(1)
+    nxt = match.group(3)
+    if not (nxt.isupper() or nxt.isdigit()):
+        return False
+    if punct != "." or match.group(2):
+        return True
+    prev = _PREV_WORD.search(para, 0, match.start(1))
+    word = prev.group(1) if prev else ""
+    if not word:
+        return True
+    if word in titles:
+        return False
+    if _INITIAL.match(word):
+        return False
+    if word in maybes or word.lower() in maybes:
+        following = re.match(r"""["'“‘«(\[]*([\w']+)""", para[match.end():])
+        return bool(following and following.group(1) in _OPENERS)
+    return True
+
+
+def _split_paragraph(para: str):
+    """(start, end) of each sentence within one paragraph string."""
+    titles, maybes = _abbreviations()
+    spans, start = [], 0
+    for match in _BOUNDARY.finditer(para):
+        if _is_boundary(para, match, titles, maybes):
+            end = match.start(2) + len(match.group(2))
+            spans.append((start, end))
+            start = match.end()
+    spans.append((start, len(para)))
+    return [(s, e) for s, e in spans if para[s:e].strip()]
+
+
+def split_paragraphs(documents: pd.DataFrame, *, id_column: str = "doc_id", text_column: str = "text") -> pd.DataFrame:
+    """Split documents into paragraphs.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        One row per document, with an id and a text column.
+    id_column, text_column : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per paragraph: ``doc_id``, ``paragraph_id`` (0-based within the document),
+        ``start``, ``end`` (offsets into the text), ``text``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["One.\\n\\nTwo."]})
+    >>> split_paragraphs(docs)[["paragraph_id", "start", "end", "text"]].values.tolist()
+    [[0, 0, 4, 'One.'], [1, 6, 10, 'Two.']]
+    """
+    rows = []
+    for doc_id, text in zip(documents[id_column], documents[text_column]):
+        for pid, (start, end) in enumerate(_paragraph_spans(text)):
+            rows.append((doc_id, pid, start, end, text[start:end]))
+    return _frame(rows, ["doc_id", "paragraph_id", "start", "end", "text"], id_column)
+
+
+def _frame(rows, columns, id_column="doc_id"):
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in columns:
+        if column in ("sent_id", "paragraph_id", "position", "start", "end"):
+            frame[column] = frame[column].astype("int64")
+        elif column in ("doc_id", "text", "token", "norm"):
+            frame[column] = frame[column].astype(str)
+    if id_column != "doc_id":
+        frame = frame.rename(columns={"doc_id": id_column})
+    return frame
+
+
+def split_sentences(
+    documents: pd.DataFrame,
+    *,
+    id_column: str = "doc_id",
+    text_column: str = "text",
+    boilerplate=None,
+) -> pd.DataFrame:
+    """Split documents into sentences, within paragraphs (see the module's rules).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        One row per document, with an id and a text column.
+    id_column, text_column : str
+        Column names.
+    boilerplate : collection of str, optional
+        Whitespace-normalised lines or paragraphs (see :func:`normalize_whitespace`) to leave out:
+        a paragraph whose normalised text is in it yields no sentences (its ``paragraph_id`` is
+        still counted, so ids do not shift when the list changes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence: ``doc_id``, ``sent_id`` (0-based within the document),
+        ``paragraph_id``, ``start``, ``end`` (offsets into the document's text), ``text``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Mr. Smith met Gen. Lee. They talked."]})
+    >>> split_sentences(docs)["text"].tolist()
+    ['Mr. Smith met Gen. Lee.', 'They talked.']
+    """
+    skip = frozenset(boilerplate) if boilerplate is not None else frozenset()
+    rows = []
+    for doc_id, text in zip(documents[id_column], documents[text_column]):
+        sent_id = 0
+        for pid, (pstart, pend) in enumerate(_paragraph_spans(text)):
+            para = text[pstart:pend]
+            if skip and normalize_whitespace(para) in skip:
+                continue
+            for start, end in _split_paragraph(para):
+                chunk = para[start:end]
+                lead = len(chunk) - len(chunk.lstrip())
+                tail = len(chunk.rstrip())
+                s, e = pstart + start + lead, pstart + start + tail
+                rows.append((doc_id, sent_id, pid, s, e, text[s:e]))
+                sent_id += 1
+    return _frame(rows, SENTENCE_COLUMNS, id_column)
+
+
+_TOKEN = re.compile(
+    r"""(?:[^\W\d_]\.){2,}(?![^\W\d_])      # dotted abbreviations: U.S. e.g.
+      | \d+(?:[.,:/]\d+)*%?                 # numbers: 1,000 3.5 12:30 50%
+      | [^\W_]+(?:(?:[-‐–]|['’](?![sS]\b))[^\W_]+)*  # words, inner hyphens and apostrophes
+      | ['’][sS]\b                         # possessive or clitic 's, a token of its own
+      | \S                                  # any other character: punctuation, symbols
+    """,
+    re.VERBOSE,
+)
+_PUNCT = re.compile(r"^[^\w]+$")
+
+
+@functools.lru_cache(maxsize=500_000)
+def _lemma(word: str, language: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang=language).lower()
+
+
+_SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.VERBOSE)
+
+
+def _split_tokens(texts, offsets):
+    """Tokens of many strings at once: (index of the string, token, start, end) as arrays.
+
+    One ``re.split`` over the joined strings (a capturing split returns gaps and tokens in turn,
+    so offsets are cumulative lengths).
+    """
+    joined = "\n".join(texts)
+    parts = _SPLIT.split(joined)
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    ends = np.cumsum(lengths)[1::2]
+    tokens = np.array(parts[1::2], dtype=object)
+    starts = ends - lengths[1::2]
+    # which string each token falls in: strings start at cumulative length + one separator each
+    text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_starts = np.concatenate([[0], np.cumsum(text_lengths + 1)[:-1]]) if len(texts) else np.zeros(0, np.int64)
+    which = np.searchsorted(text_starts, starts, side="right") - 1
+    base = np.asarray(offsets, dtype=np.int64)[which] - text_starts[which] if len(texts) else starts
+    starts = starts + base
+    ends = ends + base
+    return which, tokens, starts, ends
+
+
+def tokenize(
+    sentences: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    *,
+    settings: TextSettings | None = None,
+    id_column: str = "doc_id",
+    text_column: str = "text",
+) -> pd.DataFrame:
+    """Split sentences into tokens with offsets, a normalised form and flags.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        One row per sentence, as returned by :func:`split_sentences`.
+    documents : pandas.DataFrame, optional
+        The documents the sentences come from. Not needed: sentence texts and offsets suffice.
+    settings : TextSettings, optional
+        Stop list and lemmatisation; the defaults when omitted.
+    id_column, text_column : str
+        Column names in ``sentences``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per token: ``doc_id``, ``sent_id``, ``position`` (0-based within the document),
+        ``token`` (surface form), ``norm`` (lowercase or lemma), ``is_stop``, ``is_punct``,
+        ``start``, ``end`` (offsets into the document's text).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Turkey's army moved."]})
+    >>> tokenize(split_sentences(docs))["token"].tolist()
+    ['Turkey', "'s", 'army', 'moved', '.']
+    """
+    settings = settings or TextSettings()
+    which, tokens, starts, ends = _split_tokens(sentences[text_column].tolist(), sentences["start"].to_numpy())
+    frame = pd.DataFrame({
+        "doc_id": pd.array(sentences[id_column].to_numpy(dtype=object)[which], dtype=str),
+        "sent_id": sentences["sent_id"].to_numpy(dtype="int64")[which],
+        "token": pd.array(tokens, dtype=str),
+        "start": starts,
+        "end": ends,
+    })
+    # position: 0-based within the document (tokens arrive in document order)
+    frame.insert(2, "position", frame.groupby("doc_id", sort=False).cumcount().astype("int64"))
+    lower = frame["token"].str.lower()
+    if settings.lemmatize:
+        uniques = pd.unique(lower)
+        lemmas = {w: _lemma(w, settings.language) for w in uniques}
+        norm = lower.map(lemmas)
+    else:
+        norm = lower
+    frame.insert(4, "norm", norm.astype(str))
+    stop = load_stopwords(settings.stopwords)
+    frame.insert(5, "is_stop", lower.isin(stop).to_numpy(dtype=bool) if stop else np.zeros(len(frame), bool))
+    frame.insert(6, "is_punct", frame["token"].str.match(r"^[^\w]+$").to_numpy(dtype=bool))
+    if id_column != "doc_id":
+        frame = frame.rename(columns={"doc_id": id_column})
+    return frame
