@@ -11,3 +11,20 @@ __version__ = "0.1.0"
 from .errors import CacheError, CorpusError, DictionaryError, LexiconError, ToolkitError
 # -- corpus
 from .corpus import Corpus, check_corpus, format_problems, read_corpus, read_metadata
+# -- measures
+from .measures import (
+    cells_from_frequencies,
+    cells_from_margins,
+    chi_square,
+    dice,
+    expected_count,
+    jaccard,
+    log_likelihood,
+    log_ratio,
+    npmi,
+    p_value,
+    percent_difference,
+    pmi,
+    relative_frequency,
+    t_score,
+)
