@@ -28,3 +28,7 @@ from .measures import (
     relative_frequency,
     t_score,
 )
+# -- text
+from .text import TextSettings, load_stopwords, normalize_whitespace, split_paragraphs, split_sentences, tokenize
+# -- annotate
+from .annotate import AnnotationSettings, Annotations, annotate, annotate_batch, default_cache_dir, read_table

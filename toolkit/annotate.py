@@ -1,0 +1,574 @@
+"""Annotation: running the per-document stages over a corpus into a Parquet cache.
+
+``annotate`` reads a corpus, runs the per-document stages (sentences, tokens, and when asked
+mentions and sentiment) over batches of documents, and writes one Parquet dataset per table
+under ``out/``::
+
+    out/manifest.json          what the cache holds: settings, document hashes, shard files
+    out/documents.parquet/     part-<key>.parquet files, one per batch of documents
+    out/problems.parquet/      the problems found while reading
+    out/sentences.parquet/ ... tokens, mentions, sentiment
+
+Each shard's name is a hash of the settings behind its table and of its documents' content, so a
+rerun with the same corpus and settings reuses every shard, and a changed or added article is
+annotated on its own (its old shard is rewritten without it). Shards are written to a temporary
+name and renamed into place; the manifest is replaced atomically last, and files it does not
+list are ignored and later deleted. A run that is killed therefore leaves the previous complete
+cache (or none) readable, never a half-written one. Read tables with :func:`read_table` or
+:class:`Annotations`, which read exactly the shards the manifest lists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+import multiprocessing as mp
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .corpus import hash_text, read_corpus
+from .errors import CacheError, ToolkitError
+from .text import TextSettings, split_sentences, tokenize
+
+__all__ = [
+    "AnnotationSettings",
+    "Annotations",
+    "annotate",
+    "annotate_batch",
+    "read_table",
+    "default_cache_dir",
+    "TABLES",
+]
+
+TABLES = ("documents", "problems", "sentences", "tokens", "mentions", "sentiment")
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class AnnotationSettings:
+    """Everything that decides the content of the cache (recorded in it and on reports).
+
+    Parameters
+    ----------
+    text : TextSettings
+        Stop list, lemmatisation, language.
+    actors : str or None
+        Path to an actor dictionary (YAML); ``None``: no mentions table.
+    scorers : tuple of str
+        Sentiment scorers to run (``()``: no sentiment table).
+    batch_chars : int
+        Target size of a batch (and of a cache shard), in characters of text.
+    """
+
+    text: TextSettings = field(default_factory=TextSettings)
+    actors: str | None = None
+    scorers: tuple = ()
+    batch_chars: int = 2_000_000
+
+    def describe(self) -> dict:
+        """The settings as plain values (for the manifest and report stamps)."""
+        return {
+            "stopwords": self.text.stopwords,
+            "lemmatize": self.text.lemmatize,
+            "language": self.text.language,
+            "actors": self.actors,
+            "scorers": list(self.scorers),
+        }
+
+
+def _sha(*parts) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _file_hash(path) -> str:
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The resolved per-run configuration shipped to workers (picklable)."""
+
+    settings: AnnotationSettings
+    fingerprints: dict
+    dictionary: object = None
+
+
+def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions) -> dict:
+    sentences = _sha("sentences", _text_rules_version())
+    prints = {
+        "documents": _sha("documents", _FORMAT),
+        "sentences": sentences,
+        "tokens": _sha("tokens", sentences, settings.text.fingerprint()),
+    }
+    if settings.actors is not None:
+        prints["mentions"] = _sha("mentions", sentences, dictionary_hash)
+    if settings.scorers:
+        prints["sentiment"] = _sha("sentiment", sentences, tuple(scorer_versions))
+    return prints
+
+
+def _text_rules_version():
+    from . import text
+
+    return text._RULES_VERSION
+
+
+def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
+    """Run the per-document stages on one batch of documents.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        One row per document (``doc_id``, ``text``, ...).
+    plan : _Plan
+        Settings and loaded resources (actor dictionary).
+    tables : collection of str, optional
+        The tables wanted; all the plan's tables by default.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``sentences``, ``tokens`` and, when configured, ``mentions`` and ``sentiment``.
+    """
+    wanted = set(tables or plan.fingerprints)
+    out = {}
+    sentences = split_sentences(documents)
+    if "sentences" in wanted:
+        out["sentences"] = sentences
+    if "tokens" in wanted:
+        out["tokens"] = tokenize(sentences, settings=plan.settings.text)
+    if "mentions" in wanted and plan.dictionary is not None:
+        from .actors import find_mentions
+
+        out["mentions"] = find_mentions(sentences, plan.dictionary)
+    if "sentiment" in wanted and plan.settings.scorers:
+        from .sentiment import score_sentiment
+
+        out["sentiment"] = score_sentiment(sentences, scorers=plan.settings.scorers)
+    return out
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path):
+    tmp = path.with_name(f"_tmp-{os.getpid()}-{path.name}")
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _run_batch(args):
+    """Worker: annotate a batch and write one shard per table; returns shard names."""
+    out, batch, plan, todo = args
+    tables = annotate_batch(batch, plan, tables={t for t, ids in todo.items() if ids})
+    tables["documents"] = batch
+    written = {}
+    for name, ids in todo.items():
+        if not ids:
+            continue
+        frame = tables[name]
+        frame = frame[frame["doc_id"].isin(ids)] if len(ids) != len(batch) else frame
+        key = _sha(plan.fingerprints[name], sorted((d, h) for d, h in zip(batch["doc_id"], batch["_hash"]) if d in ids))
+        shard = f"part-{key}.parquet"
+        folder = Path(out) / f"{name}.parquet"
+        frame = frame.drop(columns=["_hash"], errors="ignore")
+        _write_parquet(frame.reset_index(drop=True), folder / shard)
+        hashes = dict(zip(batch["doc_id"], batch["_hash"]))
+        written[name] = (shard, {d: hashes[d] for d in ids}, len(frame))
+    return written
+
+
+def _batches(documents: pd.DataFrame, batch_chars: int):
+    sizes = documents["text"].str.len().to_numpy()
+    start, total = 0, 0
+    for i, size in enumerate(sizes):
+        total += size
+        if total >= batch_chars:
+            yield documents.iloc[start:i + 1]
+            start, total = i + 1, 0
+    if start < len(documents):
+        yield documents.iloc[start:]
+
+
+def default_cache_dir(corpus) -> Path:
+    """Where annotations of a corpus go when no folder is given.
+
+    ``$TOOLKIT_CACHE/<folder name>-<hash of its absolute path>``, with ``TOOLKIT_CACHE`` defaulting
+    to ``.cache/annotations`` in the current directory's repository root (or the current directory).
+    """
+    corpus = Path(corpus).resolve()
+    root = os.environ.get("TOOLKIT_CACHE")
+    if root is None:
+        here = Path.cwd().resolve()
+        repo = next((p for p in (here, *here.parents) if (p / "pyproject.toml").is_file()), here)
+        root = repo / ".cache" / "annotations"
+    return Path(root) / f"{corpus.name}-{_sha(str(corpus))[:8]}"
+
+
+def _read_manifest(out: Path):
+    path = out / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("format") != _FORMAT or not manifest.get("complete"):
+        return None
+    return manifest
+
+
+@contextlib.contextmanager
+def _lock(out: Path, *, wait: float):
+    path = out / ".lock"
+    handle = open(path, "a+")
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise CacheError(out, f"another annotate run holds the cache lock; gave up after {wait:.0f} s") from None
+                if not told:
+                    print(f"waiting: another annotate run is writing {out}", flush=True)
+                    told = True
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()
+
+
+def _stat_files(documents: pd.DataFrame, source: Path):
+    if not source.is_dir():
+        return {str(source): _stat(source)}
+    return {f: _stat(source / f) for f in documents["file"]}
+
+
+def _stat(path: Path):
+    try:
+        st = path.stat()
+        return (st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None
+
+
+def _hash_rows(documents: pd.DataFrame) -> list:
+    """A content hash per document over all its columns (text, date, metadata)."""
+    if not len(documents):
+        return []
+    hashed = pd.util.hash_pandas_object(documents, index=False).to_numpy()
+    return [f"{h:016x}" for h in hashed]
+
+
+def _progress(iterable, total, enabled, desc):
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="batch", leave=False)
+
+
+def annotate(
+    source,
+    out=None,
+    *,
+    settings: AnnotationSettings | None = None,
+    actors=None,
+    scorers=None,
+    workers: int | None = None,
+    progress: bool = False,
+    lock_wait: float = 600.0,
+    **read_options,
+) -> "Annotations":
+    """Annotate a corpus into a Parquet cache, reusing what is already there.
+
+    Parameters
+    ----------
+    source : path-like
+        A corpus folder or export (see :func:`toolkit.read_corpus`).
+    out : path-like, optional
+        The cache folder; :func:`default_cache_dir` of the corpus by default.
+    settings : AnnotationSettings, optional
+        Text settings, actors, scorers; ``actors`` and ``scorers`` below override its fields.
+    actors : path-like, optional
+        An actor dictionary: adds the ``mentions`` table.
+    scorers : sequence of str, optional
+        Sentiment scorers: adds the ``sentiment`` table.
+    workers : int, optional
+        Processes to use; all cores by default (one for small corpora).
+    progress : bool
+        Show a progress bar.
+    lock_wait : float
+        Seconds to wait for another run on the same cache before giving up.
+    **read_options
+        Passed to :func:`toolkit.read_corpus` (``metadata``, ``date_column``, ...).
+
+    Returns
+    -------
+    Annotations
+        The cache, with its tables as attributes (``documents``, ``sentences``, ``tokens``, ...).
+
+    Raises
+    ------
+    CacheError
+        When the cache cannot be written (read-only, disk full), is locked, or a corpus file
+        changed during the run. The previous complete cache stays readable.
+    """
+    settings = settings or AnnotationSettings()
+    if actors is not None:
+        settings = replace(settings, actors=str(actors))
+    if scorers is not None:
+        settings = replace(settings, scorers=tuple(scorers))
+    source = Path(source)
+    out = Path(out) if out is not None else default_cache_dir(source)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CacheError(out, f"cannot create the cache folder: {err.strerror or err}") from None
+
+    corpus = read_corpus(source, **read_options)
+    documents = corpus.documents
+    before = _stat_files(documents, source)
+
+    dictionary, dictionary_hash = None, None
+    if settings.actors is not None:
+        from .actors import load_actors
+
+        dictionary = load_actors(settings.actors)
+        dictionary_hash = _file_hash(settings.actors)
+    versions = []
+    if settings.scorers:
+        from .sentiment import scorer_versions
+
+        versions = scorer_versions(settings.scorers)
+    prints = _fingerprints(settings, dictionary_hash, versions)
+    plan = _Plan(settings, prints, dictionary)
+
+    try:
+        with _lock(out, wait=lock_wait):
+            manifest = _update(out, source, corpus, documents, plan, workers, progress)
+    except OSError as err:
+        raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
+
+    after = _stat_files(documents, source)
+    changed = [f for f in before if before[f] != after.get(f)]
+    if changed:
+        raise CacheError(source / changed[0] if source.is_dir() else source,
+                         f"changed while it was being annotated ({len(changed)} file(s)); run annotate again")
+    return Annotations(out, manifest=manifest)
+
+
+def _update(out, source, corpus, documents, plan, workers, progress):
+    old = _read_manifest(out) or {"tables": {}}
+    documents = documents.assign(_hash=_hash_rows(documents))
+    current = dict(zip(documents["doc_id"], documents["_hash"]))
+    new_tables = {}
+    todo = {}  # table -> set of doc ids to annotate
+    for name, fingerprint in plan.fingerprints.items():
+        entry = old["tables"].get(name)
+        keep, covered = {}, set()
+        rewrite = []
+        if entry and entry.get("fingerprint") == fingerprint:
+            for shard, docs in entry["shards"].items():
+                if not (out / f"{name}.parquet" / shard).is_file():
+                    continue
+                valid = {d: h for d, h in docs.items() if current.get(d) == h}
+                if len(valid) == len(docs):
+                    keep[shard] = docs
+                    covered.update(docs)
+                elif valid:
+                    rewrite.append((shard, valid))
+                    covered.update(valid)
+        for shard, valid in rewrite:  # drop stale documents from a shard, without re-annotating
+            frame = pq.read_table(out / f"{name}.parquet" / shard).to_pandas()
+            frame = frame[frame["doc_id"].isin(list(valid))]
+            key = _sha(fingerprint, sorted(valid.items()))
+            new_shard = f"part-{key}.parquet"
+            (out / f"{name}.parquet").mkdir(exist_ok=True)
+            _write_parquet(frame.reset_index(drop=True), out / f"{name}.parquet" / new_shard)
+            keep[new_shard] = valid
+        new_tables[name] = {"fingerprint": fingerprint, "shards": keep}
+        todo[name] = set(current) - covered
+        (out / f"{name}.parquet").mkdir(exist_ok=True)
+
+    needed = set().union(*todo.values()) if todo else set()
+    work = documents[documents["doc_id"].isin(needed)]
+    batches = list(_batches(work, plan.settings.batch_chars)) if len(work) else []
+    jobs = [(str(out), b, plan, {t: set(b["doc_id"]) & ids for t, ids in todo.items()}) for b in batches]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, len(jobs)) if work["text"].str.len().sum() > 3_000_000 else 1
+    workers = max(1, min(workers, len(jobs) or 1))
+    if workers == 1:
+        results = [_run_batch(job) for job in _progress(jobs, len(jobs), progress, "annotate")]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            results = list(_progress(pool.map(_run_batch, jobs), len(jobs), progress, "annotate"))
+    for written in results:
+        for name, (shard, docs, _) in written.items():
+            new_tables[name]["shards"][shard] = docs
+
+    problems_shard = f"part-{_sha(corpus.problems.to_json())}.parquet"
+    (out / "problems.parquet").mkdir(exist_ok=True)
+    _write_parquet(corpus.problems, out / "problems.parquet" / problems_shard)
+    new_tables["problems"] = {"fingerprint": "", "shards": {problems_shard: {}}}
+
+    manifest = {
+        "format": _FORMAT,
+        "complete": True,
+        "toolkit_version": __version__,
+        "source": str(Path(source).resolve()),
+        "settings": plan.settings.describe(),
+        "annotated": len(work),
+        "documents": len(documents),
+        "tables": new_tables,
+    }
+    tmp = out / "_tmp-manifest.json"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, out / "manifest.json")
+    _sweep(out, new_tables)
+    return manifest
+
+
+def _sweep(out: Path, tables: dict):
+    """Delete shard files the manifest does not list (superseded, or left by a killed run)."""
+    for name in TABLES:
+        folder = out / f"{name}.parquet"
+        if not folder.is_dir():
+            continue
+        listed = set(tables.get(name, {}).get("shards", {}))
+        for path in folder.iterdir():
+            if path.name not in listed:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def read_table(out, name: str, *, columns=None, manifest=None) -> pd.DataFrame:
+    """Read one table of an annotation cache, exactly the shards its manifest lists.
+
+    Parameters
+    ----------
+    out : path-like
+        The cache folder written by :func:`annotate`.
+    name : str
+        ``documents``, ``problems``, ``sentences``, ``tokens``, ``mentions`` or ``sentiment``.
+    columns : list of str, optional
+        Read only these columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table (see the README for its columns), rows in document order.
+
+    Raises
+    ------
+    CacheError
+        When the cache is missing or incomplete, or does not hold the table.
+    """
+    out = Path(out)
+    manifest = manifest or _read_manifest(out)
+    if manifest is None:
+        raise CacheError(out, "no complete annotation cache here; run `python -m toolkit annotate`")
+    entry = manifest["tables"].get(name)
+    if entry is None:
+        raise CacheError(out, f"the cache has no {name!r} table (annotate with the option that makes it)")
+    paths = [out / f"{name}.parquet" / shard for shard in entry["shards"]]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise CacheError(missing[0], "a shard listed in the manifest is missing; run annotate again")
+    if not paths:
+        return pd.DataFrame()
+    try:
+        table = pa.concat_tables([pq.read_table(p, columns=columns) for p in paths], promote_options="default")
+    except (pa.ArrowException, OSError) as err:
+        raise CacheError(out / f"{name}.parquet", f"cannot read the cache: {err}") from None
+    frame = table.to_pandas()
+    order = [c for c in ("doc_id", "sent_id", "position", "start") if c in frame.columns]
+    if name == "problems" or not order:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+class Annotations:
+    """An annotation cache: its tables as attributes, read on first use.
+
+    Parameters
+    ----------
+    path : path-like
+        The cache folder.
+
+    Examples
+    --------
+    >>> ann = annotate("corpus", ".cache/demo")           # doctest: +SKIP
+    >>> ann.sentences.head()                              # doctest: +SKIP
+    """
+
+    def __init__(self, path, *, manifest=None):
+        self.path = Path(path)
+        self.manifest = manifest or _read_manifest(self.path)
+        if self.manifest is None:
+            raise CacheError(self.path, "no complete annotation cache here; run `python -m toolkit annotate`")
+
+    def __repr__(self):
+        tables = ", ".join(self.manifest["tables"])
+        return f"Annotations({str(self.path)!r}: {self.manifest['documents']} documents; {tables})"
+
+    @property
+    def settings(self) -> dict:
+        """The settings the cache was made with."""
+        return self.manifest["settings"]
+
+    def has(self, name: str) -> bool:
+        """Whether the cache holds table ``name``."""
+        return name in self.manifest["tables"]
+
+    def read(self, name: str, *, columns=None) -> pd.DataFrame:
+        """Read table ``name`` (optionally only some columns)."""
+        return read_table(self.path, name, columns=columns, manifest=self.manifest)
+
+    @cached_property
+    def documents(self) -> pd.DataFrame:
+        return self.read("documents")
+
+    @cached_property
+    def problems(self) -> pd.DataFrame:
+        return self.read("problems")
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        return self.read("sentences")
+
+    @cached_property
+    def tokens(self) -> pd.DataFrame:
+        return self.read("tokens")
+
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        return self.read("mentions")
+
+    @cached_property
+    def sentiment(self) -> pd.DataFrame:
+        return self.read("sentiment")

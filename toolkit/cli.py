@@ -1,0 +1,133 @@
+"""Command line: ``python -m toolkit check | annotate | report``.
+
+The contract other tools and tests rely on:
+
+* ``check CORPUS``: one line per problem (``FILE: problem``), then a summary line; exit status 0
+  when there is no problem, 1 otherwise (2 when the corpus itself cannot be read).
+* ``annotate CORPUS --out DIR [--actors FILE] [--scorer NAME ...]``: the Parquet cache.
+* ``report [--corpus DIR] [--actors FILE] [--out DIR] [--param KEY=VALUE ...]``: every notebook
+  executed and rendered to HTML, with ``index.html``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+__all__ = ["main", "build_parser"]
+
+
+def _read_options(args) -> dict:
+    options = {
+        "date_column": args.date_column,
+        "text_column": args.text_column,
+        "id_column": args.id_column,
+        "max_bytes": args.max_bytes,
+        "encoding_errors": "strict" if args.strict_encoding else "fallback",
+    }
+    if args.metadata:
+        options["metadata"] = args.metadata
+    return options
+
+
+def _add_read_options(parser):
+    group = parser.add_argument_group("reading the corpus")
+    group.add_argument("--metadata", help="CSV keyed by file name (column 'file') to join in")
+    group.add_argument("--date-column", default="date", help="exports: the date column (default: date)")
+    group.add_argument("--text-column", default="text", help="exports: the text column (default: text)")
+    group.add_argument("--id-column", default=None, help="exports: a unique id column (default: file-line)")
+    group.add_argument("--max-bytes", type=int, default=20_000_000, help="largest article file read (default: 20 MB)")
+    group.add_argument("--strict-encoding", action="store_true",
+                       help="report non-UTF-8 files as errors instead of reading them as Windows-1252")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m toolkit``."""
+    parser = argparse.ArgumentParser(prog="python -m toolkit", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate a corpus: one line per problem")
+    check.add_argument("corpus", help="a folder of .txt articles, or a .csv/.jsonl export")
+    _add_read_options(check)
+
+    annotate = commands.add_parser("annotate", help="write sentences, tokens (and mentions, sentiment) to Parquet")
+    annotate.add_argument("corpus")
+    annotate.add_argument("--out", required=True, help="the cache folder")
+    annotate.add_argument("--actors", help="actor dictionary (YAML): adds mentions.parquet")
+    annotate.add_argument("--scorer", action="append", dest="scorers",
+                          help="sentiment scorer (repeatable; default: vader). 'none' for no sentiment")
+    annotate.add_argument("--stopwords", default="english", help="'english' (shipped), 'nltk', a file, or 'none'")
+    annotate.add_argument("--lemmatize", action="store_true", help="norm is the lemma, not the lowercase form")
+    annotate.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    _add_read_options(annotate)
+
+    report = commands.add_parser("report", help="rerun every notebook and render HTML reports")
+    report.add_argument("--corpus", default="corpus")
+    report.add_argument("--actors", default=None, help="actor dictionary (default: CORPUS/actors.yml if present)")
+    report.add_argument("--out", default="reports")
+    report.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a notebook parameter (repeatable)")
+    report.add_argument("--notebooks", default="notebooks", help="folder of NN-name.ipynb notebooks")
+    report.add_argument("--no-input", action="store_true", help="also hide code cells (a reader's version)")
+    report.add_argument("--tables", action="store_true", help="also write every shown table as CSV")
+    return parser
+
+
+def _check(args) -> int:
+    from .corpus import format_problems, read_corpus
+    from .errors import ToolkitError
+
+    try:
+        corpus = read_corpus(args.corpus, **_read_options(args))
+    except ToolkitError as err:
+        print(err, file=sys.stderr)
+        return 2
+    for line in format_problems(corpus.problems):
+        print(line)
+    problems = corpus.problems
+    errors = int((problems["severity"] == "error").sum())
+    warnings = len(problems) - errors
+    print(f"{len(corpus.documents)} articles loaded; {errors} files not loaded; {warnings} warnings"
+          + (" - no problems" if not len(problems) else ""))
+    return 0 if not len(problems) else 1
+
+
+def _annotate(args) -> int:
+    from .annotate import AnnotationSettings, annotate
+    from .errors import ToolkitError
+    from .text import TextSettings
+
+    scorers = args.scorers or ["vader"]
+    scorers = () if scorers == ["none"] else tuple(scorers)
+    stopwords = None if args.stopwords == "none" else args.stopwords
+    settings = AnnotationSettings(text=TextSettings(stopwords=stopwords, lemmatize=args.lemmatize),
+                                  actors=args.actors, scorers=scorers)
+    started = time.perf_counter()
+    try:
+        ann = annotate(args.corpus, args.out, settings=settings, workers=args.workers,
+                       progress=sys.stderr.isatty(), **_read_options(args))
+    except ToolkitError as err:
+        print(err, file=sys.stderr)
+        return 2
+    manifest = ann.manifest
+    problems = ann.problems
+    print(f"{manifest['documents']} articles ({manifest['annotated']} annotated, "
+          f"{manifest['documents'] - manifest['annotated']} from the cache) in "
+          f"{time.perf_counter() - started:.1f} s -> {args.out}; tables: {', '.join(manifest['tables'])}")
+    if len(problems):
+        print(f"{len(problems)} problems while reading; see `python -m toolkit check {args.corpus}`")
+    return 0
+
+
+def _report(args) -> int:
+    from .report import run_reports
+
+    return run_reports(corpus=args.corpus, actors=args.actors, out=args.out, params=args.param,
+                       notebooks=args.notebooks, no_input=args.no_input, tables=args.tables)
+
+
+def main(argv=None) -> int:
+    """Entry point of ``python -m toolkit``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return {"check": _check, "annotate": _annotate, "report": _report}[args.command](args)
