@@ -32,3 +32,18 @@ from .measures import (
 from .text import TextSettings, load_stopwords, normalize_whitespace, split_paragraphs, split_sentences, tokenize
 # -- annotate
 from .annotate import AnnotationSettings, Annotations, annotate, annotate_batch, default_cache_dir, read_table
+# -- frequency
+from .frequency import (
+    compare_frequencies,
+    count_ngrams,
+    count_terms,
+    count_trends,
+    find_collocates,
+    find_keywords,
+    find_kwic,
+    locate_terms,
+    measure_dispersion,
+    read_frequency_list,
+    score_tfidf,
+    select_top_terms,
+)

@@ -48,6 +48,8 @@ Sources
   Social Science (CASS), Lancaster University. (log ratio)
 - Gabrielatos, C. & Marchi, A. (2012). Keyness: Appropriate metrics and practical issues.
   *CADS International Conference*, Bologna. (%DIFF)
+- Gries, S. Th. (2008). Dispersions and adjusted frequencies in corpora. *International Journal
+  of Corpus Linguistics* 13(4), 403-437. (DP, deviation of proportions)
 - Evert, S. (2008). Corpora and collocations. In Luedeling & Kyto (eds.), *Corpus Linguistics:
   An International Handbook*, article 58. (contingency tables for surface co-occurrence)
 """
@@ -73,6 +75,7 @@ __all__ = [
     "t_score",
     "dice",
     "jaccard",
+    "deviation_of_proportions",
 ]
 
 
@@ -299,8 +302,8 @@ def percent_difference(a, c, b, d):
     300.0
     """
     (a, c, b, d), wrap = _arrays(a, c, b, d)
-    target, reference = a / c, b / d
     with np.errstate(divide="ignore", invalid="ignore"):
+        target, reference = a / c, b / d
         result = np.where(reference > 0, (target - reference) / reference * 100.0,
                           np.where(target > 0, np.inf, np.nan))
     return wrap(result)
@@ -386,3 +389,37 @@ def jaccard(o11, r1, c1, n=None):
     (o11, r1, c1), wrap = _arrays(o11, r1, c1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return wrap(o11 / (r1 + c1 - o11))
+
+
+def deviation_of_proportions(counts, sizes):
+    """Gries's DP, deviation of proportions (Gries 2008): how unevenly a word spreads over parts.
+
+    ``DP = 0.5 * sum_i |v_i - s_i|``, with ``v_i`` the share of the word's occurrences in part
+    ``i`` and ``s_i`` the share of the corpus's words in part ``i``. 0 when the word is spread
+    exactly like the text, approaching 1 when all of it sits in one small part. Not a contingency
+    measure: it reads one row of counts per word against the parts' sizes.
+
+    Parameters
+    ----------
+    counts : array, shape (parts,) or (words, parts)
+        Occurrences of each word in each part.
+    sizes : array, shape (parts,)
+        Words in each part.
+
+    Returns
+    -------
+    float or array (one value per word; NaN for a word never seen)
+
+    Examples
+    --------
+    >>> deviation_of_proportions([3, 0], [50, 50])   # all in one half: 0.5 * (|1 - .5| + |0 - .5|)
+    0.5
+    """
+    counts = np.asarray(counts, dtype=float)
+    sizes = np.asarray(sizes, dtype=float)
+    share = sizes / sizes.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = counts / counts.sum(axis=-1, keepdims=True)
+    result = 0.5 * np.abs(spread - share).sum(axis=-1)
+    result = np.where(counts.sum(axis=-1) > 0, result, np.nan)
+    return float(result) if result.ndim == 0 else result

@@ -1,0 +1,1304 @@
+"""Word frequencies: counts, n-grams, TF-IDF, keyness, collocations, KWIC, dispersion and trends.
+
+Everything here reads the ``tokens`` table (one row per token: ``doc_id``, ``sent_id``,
+``position``, ``token``, ``norm``, ``is_stop``, ``is_punct``, ``start``, ``end``), and the
+``documents`` table when dates, metadata or the text are needed, and returns a new table. Counting
+happens here; scoring is done by the pure functions of :mod:`toolkit.measures`.
+
+Conventions shared by every function:
+
+* ``form`` names the token column counted: ``"norm"`` (lowercase, or the lemma when the text
+  pipeline lemmatised) or ``"token"`` (the surface form as printed).
+* Punctuation tokens are left out by default (``drop_punctuation=True``); stopwords are kept by
+  default (``drop_stopwords=False``): both are options, never forced. ``drop_stopwords`` may also be
+  a collection of words (compared case-insensitively with ``form``) to use instead of ``is_stop``.
+* **Words** are the tokens the punctuation option keeps. ``total`` (the denominator of every
+  relative frequency) is the number of words in the group; dropping stopwords removes them from
+  the terms listed, never from ``total``, so a word's rate per 10,000 words is the same either way.
+* Groupings (``by``) are ``None`` (the whole corpus), ``"document"`` (or ``"doc_id"``), a period
+  (``"day"``, ``"week"``, ``"month"``, ``"quarter"``, ``"year"``, or the pandas codes ``"D"``,
+  ``"W"``, ``"M"``, ``"Q"``, ``"Y"``; the group value is the period's first day), or any column of
+  ``tokens`` or ``documents`` (``"source"``, ``"outlet"``), or a list of these.
+* Queries (KWIC, collocation nodes, trends, dispersion) are words or phrases: ``"ceasefire"``,
+  ``"security council"``. A phrase matches consecutive tokens; ``*`` and ``?`` are wildcards within
+  a word (``"negotiat*"``). Matching ignores case by default.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import measures
+from .errors import CorpusError
+
+__all__ = [
+    "count_terms",
+    "count_ngrams",
+    "score_tfidf",
+    "select_top_terms",
+    "compare_frequencies",
+    "find_keywords",
+    "read_frequency_list",
+    "find_collocates",
+    "find_kwic",
+    "locate_terms",
+    "measure_dispersion",
+    "count_trends",
+    "PERIODS",
+]
+
+PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+"""Period names accepted in ``by`` and ``period``, with their pandas codes."""
+_PERIOD_NAMES = {code: name for name, code in PERIODS.items()}
+_PUNCT = r"^[^\w]+$"
+_PER = 10_000
+
+
+# ---------------------------------------------------------------------------------------------
+# shared helpers (private)
+
+
+def _period_code(period: str) -> str:
+    code = PERIODS.get(str(period).lower(), str(period))
+    code = {"ME": "M", "YE": "Y", "A": "Y", "QE": "Q"}.get(code.upper(), code.upper())
+    if code not in _PERIOD_NAMES:
+        raise ValueError(f"unknown period {period!r}: use one of {', '.join(PERIODS)} (or D, W, M, Q, Y)")
+    return code
+
+
+def _period_start(dates: pd.Series, period: str) -> pd.Series:
+    """The first day of each date's period (datetime64), NaT stays NaT."""
+    dates = pd.to_datetime(dates)
+    return dates.dt.to_period(_period_code(period)).dt.start_time.astype("datetime64[ns]")
+
+
+def _is_period(key) -> bool:
+    return isinstance(key, str) and (key.lower() in PERIODS or key in _PERIOD_NAMES)
+
+
+def _period_column(key: str) -> str:
+    return key.lower() if key.lower() in PERIODS else _PERIOD_NAMES[key]
+
+
+def _sorted(tokens: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Tokens in document order (by document, then position); no copy when already so."""
+    codes = pd.factorize(tokens[id_column])[0]
+    position = tokens["position"].to_numpy()
+    if len(tokens) < 2:
+        return tokens
+    ok = (np.diff(codes) >= 0) & ((np.diff(codes) > 0) | (np.diff(position) > 0))
+    if ok.all():
+        return tokens
+    return tokens.iloc[np.lexsort((position, codes))]
+
+
+def _punct_mask(tokens: pd.DataFrame) -> np.ndarray:
+    if "is_punct" in tokens.columns:
+        return tokens["is_punct"].to_numpy(dtype=bool)
+    return tokens["token"].astype(str).str.match(_PUNCT).to_numpy(dtype=bool)
+
+
+def _stop_mask(tokens: pd.DataFrame, form: str, drop_stopwords) -> np.ndarray:
+    if drop_stopwords is False or drop_stopwords is None:
+        return np.zeros(len(tokens), dtype=bool)
+    if drop_stopwords is True:
+        if "is_stop" not in tokens.columns:
+            raise ValueError("tokens have no 'is_stop' column: pass drop_stopwords as a list of words")
+        return tokens["is_stop"].to_numpy(dtype=bool)
+    words = {str(w).lower() for w in drop_stopwords}
+    codes, uniques = pd.factorize(tokens[form])
+    hit = pd.Index(uniques).astype(str).str.lower().isin(words)
+    return np.asarray(hit, dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def _documents_by_id(documents: pd.DataFrame | None, id_column: str) -> pd.DataFrame | None:
+    if documents is None:
+        return None
+    if id_column in documents.columns:
+        return documents.set_index(id_column, drop=False)
+    return documents
+
+
+def _doc_values(key, docs: pd.DataFrame, date_column: str) -> tuple[str, pd.Series]:
+    """The group column name and its value for each document, for a document-level key."""
+    if _is_period(key):
+        if date_column not in docs.columns:
+            raise ValueError(f"grouping by {key!r} needs a {date_column!r} column in documents")
+        return _period_column(key), _period_start(docs[date_column], key)
+    if key not in docs.columns:
+        raise ValueError(f"no column {key!r} in tokens or documents (columns: {list(docs.columns)})")
+    return key, docs[key]
+
+
+def _group_codes(tokens: pd.DataFrame, by, documents, doc_codes, doc_uniques, *, id_column: str,
+                 date_column: str):
+    """One integer group code per token, the group column names, and one row of values per code.
+
+    Groupings by document, period or document column are resolved on the (small) documents table
+    and spread to the tokens through their document codes; only token columns are grouped row by row.
+    """
+    if by is None:
+        return np.zeros(len(tokens), dtype=np.int64), [], pd.DataFrame(index=pd.RangeIndex(1))
+    keys = [by] if isinstance(by, str) else list(by)
+    keys = [id_column if key == "document" else key for key in keys]
+    token_level = [k for k in keys if k != id_column and not _is_period(k) and k in tokens.columns]
+    names, columns, docs = [], {}, None
+    for key in keys:
+        if key == id_column:
+            names.append(id_column)
+            columns[id_column] = pd.Index(doc_uniques).to_numpy()
+            continue
+        if key in token_level:
+            names.append(key)
+            continue
+        if documents is None:
+            raise ValueError(f"grouping by {key!r} needs the documents table (documents=...)")
+        if docs is None:
+            docs = _documents_by_id(documents, id_column)
+            missing = pd.Index(doc_uniques).difference(docs.index)
+            if len(missing):
+                raise ValueError(f"{len(missing)} doc_id(s) in tokens are not in documents, e.g. {missing[0]!r}")
+        name, values = _doc_values(key, docs, date_column)
+        names.append(name)
+        columns[name] = values.reindex(pd.Index(doc_uniques)).to_numpy()
+    if not token_level:
+        frame = pd.DataFrame(columns, columns=names)
+        grouper = frame.groupby(names, sort=True, dropna=False)
+        per_doc = grouper.ngroup().to_numpy(dtype=np.int64)
+        values = grouper.size().reset_index()[names]
+        return per_doc[doc_codes] if len(doc_codes) else np.zeros(0, np.int64), names, values
+    frame = pd.DataFrame({name: (tokens[name].to_numpy() if name in token_level else columns[name][doc_codes])
+                          for name in names})
+    grouper = frame.groupby(names, sort=True, dropna=False)
+    return grouper.ngroup().to_numpy(dtype=np.int64), names, grouper.size().reset_index()[names]
+
+
+def _rank(frame: pd.DataFrame, group: list[str], value: str = "count") -> pd.Series:
+    if group:
+        ranks = frame.groupby(group, sort=False, dropna=False)[value].rank(method="min", ascending=False)
+    else:
+        ranks = frame[value].rank(method="min", ascending=False)
+    return ranks.astype("int64")
+
+
+def _count_pairs(key: np.ndarray, size: int):
+    """Distinct values of an integer key and how often each occurs."""
+    if size <= 20_000_000:
+        counts = np.bincount(key, minlength=size)
+        present = np.flatnonzero(counts)
+        return present, counts[present]
+    return np.unique(key, return_counts=True)
+
+
+def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc_codes,
+                  total_by_group, docs_by_group, *, min_count: int, term_column: str = "term"):
+    """count, total, per_10k, doc_freq, n_docs, rank from parallel code arrays."""
+    n_terms = max(len(vocab), 1)
+    n_groups = max(len(group_values), 1)
+    key = group_codes * n_terms + term_codes
+    pair, count = _count_pairs(key, n_groups * n_terms)
+    keep = count >= min_count
+    pair, count = pair[keep], count[keep]
+    # document frequency: distinct (document, group, term) triples per (group, term)
+    n_docs_all = int(doc_codes.max()) + 1 if len(doc_codes) else 1
+    triples = np.unique(doc_codes * (n_groups * n_terms) + key) % (n_groups * n_terms)
+    pair_df, doc_freq = _count_pairs(triples, n_groups * n_terms)
+    doc_freq = doc_freq[np.searchsorted(pair_df, pair)]
+    del n_docs_all
+    g, t = pair // n_terms, pair % n_terms
+    table = group_values.iloc[g].reset_index(drop=True) if group_names else pd.DataFrame(index=pd.RangeIndex(len(pair)))
+    table[term_column] = pd.array(np.asarray(vocab, dtype=object)[t], dtype=str)
+    table["count"] = count.astype("int64")
+    table["total"] = total_by_group[g].astype("int64")
+    table["per_10k"] = measures.relative_frequency(table["count"], table["total"], per=_PER)
+    table["doc_freq"] = doc_freq.astype("int64")
+    table["n_docs"] = docs_by_group[g].astype("int64")
+    table = table.sort_values(group_names + ["count", term_column], ascending=[True] * len(group_names) + [False, True],
+                              kind="stable").reset_index(drop=True)
+    table["rank"] = _rank(table, group_names)
+    return table
+
+
+def _group_totals(group_codes, doc_codes, n_groups):
+    total = np.bincount(group_codes, minlength=n_groups)
+    n_docs_all = int(doc_codes.max()) + 1 if len(doc_codes) else 1
+    distinct = np.unique(group_codes * n_docs_all + doc_codes) // n_docs_all
+    docs = np.bincount(distinct, minlength=n_groups)
+    return total, docs
+
+
+def _factorize(column: pd.Series):
+    codes, uniques = pd.factorize(column)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+# ---------------------------------------------------------------------------------------------
+# counts
+
+
+def count_terms(
+    tokens: pd.DataFrame,
+    *,
+    by=None,
+    documents: pd.DataFrame | None = None,
+    form: str = "norm",
+    drop_stopwords=False,
+    drop_punctuation: bool = True,
+    min_count: int = 1,
+    id_column: str = "doc_id",
+    date_column: str = "date",
+) -> pd.DataFrame:
+    """Count terms, overall or per group (document, source, day, week, month, year, ...).
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token (the tokens table).
+    by : str or list of str, optional
+        Grouping (see the module docstring); ``None`` counts the whole corpus.
+    documents : pandas.DataFrame, optional
+        The documents table; needed when grouping by a period or a document column.
+    form : str
+        Token column to count (``"norm"`` or ``"token"``).
+    drop_stopwords : bool or collection of str
+        Leave stopwords out of the terms listed (they still count in ``total``).
+    drop_punctuation : bool
+        Leave punctuation tokens out (of the terms and of ``total``).
+    min_count : int
+        Keep terms counted at least this often in their group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and term: the group columns, ``term``, ``count``, ``total`` (words in
+        the group), ``per_10k`` (count per 10,000 words), ``doc_freq`` (documents of the group
+        containing the term), ``n_docs`` (documents in the group), ``rank`` (1 = most frequent in
+        its group; ties share the best rank). Sorted by group, then count (descending).
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "sent_id": 0, "position": [0, 1, 2, 0],
+    ...     "token": ["War", "and", "war", "Peace"], "norm": ["war", "and", "war", "peace"],
+    ...     "is_stop": [False, True, False, False], "is_punct": False})
+    >>> count_terms(tokens)[["term", "count", "per_10k", "doc_freq"]].values.tolist()
+    [['war', 2, 5000.0, 1], ['and', 1, 2500.0, 1], ['peace', 1, 2500.0, 1]]
+    """
+    doc_codes, doc_uniques = _factorize(tokens[id_column])
+    group_codes, names, group_values = _group_codes(tokens, by, documents, doc_codes, doc_uniques,
+                                                    id_column=id_column, date_column=date_column)
+    word = ~_punct_mask(tokens) if drop_punctuation else np.ones(len(tokens), dtype=bool)
+    total, n_docs = _group_totals(group_codes[word], doc_codes[word], len(group_values))
+    keep = word & ~_stop_mask(tokens, form, drop_stopwords)
+    term_codes, vocab = _factorize(tokens[form])
+    return _counts_table(term_codes[keep], vocab, group_codes[keep], group_values, names,
+                         doc_codes[keep], total, n_docs, min_count=min_count)
+
+
+def count_ngrams(
+    tokens: pd.DataFrame,
+    n: int = 2,
+    *,
+    by=None,
+    documents: pd.DataFrame | None = None,
+    form: str = "norm",
+    drop_stopwords=False,
+    drop_punctuation: bool = True,
+    min_count: int = 1,
+    id_column: str = "doc_id",
+    date_column: str = "date",
+) -> pd.DataFrame:
+    """Count n-grams (runs of ``n`` consecutive tokens) that never cross a sentence boundary.
+
+    An n-gram is ``n`` tokens in a row within one sentence. With ``drop_punctuation`` an n-gram
+    that contains punctuation is not counted (``"Syria , Turkey"`` gives no ``"syria turkey"``);
+    with ``drop_stopwords`` one that contains a stopword is not counted. Relative frequencies are
+    per 10,000 words of the group, as in :func:`count_terms`.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token.
+    n : int
+        2 for bigrams, 3 for trigrams (any n >= 1 works).
+    by, documents, form, drop_stopwords, drop_punctuation, min_count
+        As in :func:`count_terms`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and n-gram: the group columns, ``term`` (the tokens joined by single
+        spaces), ``count``, ``total`` (words in the group), ``per_10k``, ``doc_freq``, ``n_docs``,
+        ``rank``.
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"doc_id": "a", "sent_id": [0, 0, 0, 1, 1], "position": range(5),
+    ...     "token": ["Gaza", "truce", ".", "Gaza", "truce"], "norm": ["gaza", "truce", ".", "gaza", "truce"],
+    ...     "is_stop": False, "is_punct": [False, False, True, False, False]})
+    >>> count_ngrams(tokens, 2)[["term", "count"]].values.tolist()
+    [['gaza truce', 2]]
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    ordered = _sorted(tokens, id_column)
+    punct = _punct_mask(ordered)
+    stop = _stop_mask(ordered, form, drop_stopwords)
+    doc_codes, doc_uniques = _factorize(ordered[id_column])
+    group_codes, names, group_values = _group_codes(ordered, by, documents, doc_codes, doc_uniques,
+                                                    id_column=id_column, date_column=date_column)
+    sent = ordered["sent_id"].to_numpy(dtype=np.int64)
+    term_codes, vocab = _factorize(ordered[form])
+    is_word = ~punct if drop_punctuation else np.ones(len(ordered), dtype=bool)
+    total, n_docs = _group_totals(group_codes[is_word], doc_codes[is_word], len(group_values))
+    m = len(ordered) - n + 1
+    starts = np.zeros(0, dtype=np.int64)
+    if m > 0:
+        valid = np.ones(m, dtype=bool)
+        bad = (punct if drop_punctuation else np.zeros(len(ordered), bool)) | stop
+        for k in range(n):
+            valid &= ~bad[k:k + m]
+            if k:
+                valid &= (doc_codes[k:k + m] == doc_codes[:m]) & (sent[k:k + m] == sent[:m])
+        starts = np.flatnonzero(valid)
+    # one code per distinct n-gram, built a token at a time (never overflows)
+    gram = term_codes[starts]
+    for k in range(1, n):
+        gram, _ = pd.factorize(gram * len(vocab) + term_codes[starts + k])
+        gram = gram.astype(np.int64)
+    first = np.zeros(int(gram.max()) + 1 if len(gram) else 0, dtype=np.int64)
+    first[gram[::-1]] = starts[::-1]  # a start position of each distinct n-gram
+    words = np.asarray(vocab, dtype=object)
+    labels = pd.Series(words[term_codes[first]], dtype=object)
+    for k in range(1, n):
+        labels = labels + " " + pd.Series(words[term_codes[first + k]], dtype=object)
+    return _counts_table(gram, labels.to_numpy(), group_codes[starts], group_values, names,
+                         doc_codes[starts], total, n_docs, min_count=min_count)
+
+
+def score_tfidf(counts: pd.DataFrame, *, by="doc_id", term: str = "term", count: str = "count",
+                total: str = "total") -> pd.DataFrame:
+    """TF-IDF of each term in each group of a counts table (documents, periods, sources, ...).
+
+    ``tf = count / total`` (the term's share of the group's words) and ``idf = ln(N / n_t)``, with
+    ``N`` the number of groups and ``n_t`` the number of groups containing the term (Sparck Jones
+    1972; Salton & Buckley 1988). A term found in every group scores 0. Count with ``min_count=1``
+    first, or the group frequencies come out too small.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        One row per group and term, as returned by :func:`count_terms` with ``by=...``.
+    by : str or list of str
+        The group columns.
+    term, count, total : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The counts with ``tf``, ``group_freq`` (groups containing the term), ``n_groups``, ``idf``
+        and ``tfidf`` added, sorted by group and ``tfidf`` (descending), with ``tfidf_rank``.
+
+    Examples
+    --------
+    >>> counts = pd.DataFrame({"doc_id": ["a", "a", "b"], "term": ["war", "gaza", "war"],
+    ...                        "count": [1, 1, 2], "total": [2, 2, 2]})
+    >>> score_tfidf(counts)[["doc_id", "term", "tfidf"]].round(4).values.tolist()
+    [['a', 'gaza', 0.3466], ['a', 'war', 0.0], ['b', 'war', 0.0]]
+    """
+    group = [by] if isinstance(by, str) else list(by)
+    out = counts.copy()
+    present = out[out[count] > 0]
+    n_groups = len(present[group].drop_duplicates())
+    group_freq = present.groupby(term)[group[0]].size() if len(group) == 1 else \
+        present.drop_duplicates(group + [term]).groupby(term).size()
+    out["tf"] = out[count] / out[total]
+    out["group_freq"] = out[term].map(group_freq).fillna(0).astype("int64")
+    out["n_groups"] = n_groups
+    with np.errstate(divide="ignore"):
+        out["idf"] = np.log(n_groups / out["group_freq"].to_numpy(dtype=float))
+    out["tfidf"] = out["tf"] * out["idf"]
+    out = out.sort_values(group + ["tfidf", term], ascending=[True] * len(group) + [False, True],
+                          kind="stable").reset_index(drop=True)
+    out["tfidf_rank"] = _rank(out, group, "tfidf")
+    return out
+
+
+def select_top_terms(table: pd.DataFrame, n: int = 10, *, by=None, sort: str = "count",
+                     ascending: bool = False) -> pd.DataFrame:
+    """The ``n`` first rows of each group by a column (``count``, ``tfidf``, ``g2``, ...).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Any table of this module.
+    n : int
+        Rows kept per group.
+    by : str or list of str, optional
+        Group columns; ``None`` for the whole table.
+    sort : str
+        Column to sort by; ``ascending`` its direction.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns, at most ``n`` rows per group, groups in order.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"g": [1, 1, 2], "term": ["a", "b", "c"], "count": [1, 3, 2]})
+    >>> select_top_terms(t, 1, by="g")["term"].tolist()
+    ['b', 'c']
+    """
+    group = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    ordered = table.sort_values(group + [sort], ascending=[True] * len(group) + [ascending], kind="stable")
+    if group:
+        ordered = ordered.groupby(group, sort=False, dropna=False).head(n)
+    else:
+        ordered = ordered.head(n)
+    return ordered.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# keyness
+
+
+def compare_frequencies(
+    target: pd.DataFrame,
+    reference: pd.DataFrame,
+    *,
+    term: str = "term",
+    count: str = "count",
+    target_total: int | None = None,
+    reference_total: int | None = None,
+    min_count: int = 1,
+    sort: str = "keyness",
+) -> pd.DataFrame:
+    """Keyness of every term of a target frequency list against a reference list.
+
+    For each term the 2x2 table is (count in target, count in reference, other words in target,
+    other words in reference) and the scores are: G2 (Dunning 1993; Rayson & Garside 2000) with its
+    p-value, Pearson's chi-square with its p-value, log ratio (Hardie 2014) as the effect size, and
+    %DIFF (Gabrielatos & Marchi 2012). ``keyness`` is G2 signed by the direction: positive for
+    terms relatively more frequent in the target, negative for those more frequent in the reference.
+
+    Parameters
+    ----------
+    target, reference : pandas.DataFrame
+        Frequency lists: one row per term, with ``term`` and ``count`` columns (and optionally a
+        ``total`` column: the corpus size, taken from its first row).
+    term, count : str
+        Column names (the same in both lists).
+    target_total, reference_total : int, optional
+        Corpus sizes in words. Default: the ``total`` column, else the sum of the counts (right only
+        when the list is complete, not a top-N list).
+    min_count : int
+        Keep terms whose count in target and reference together is at least this.
+    sort : str
+        Column to sort by, descending (``"keyness"``, ``"g2"``, ``"log_ratio"``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term: ``term``, ``target_count``, ``target_total``, ``reference_count``,
+        ``reference_total``, ``target_per_10k``, ``reference_per_10k``, ``g2``, ``p_g2``, ``chi2``,
+        ``p_chi2``, ``log_ratio``, ``pct_diff``, ``keyness``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["peace", "war"], "count": [10, 990]})
+    >>> r = pd.DataFrame({"term": ["peace", "war"], "count": [5, 1995]})
+    >>> compare_frequencies(t, r).head(1)[["term", "log_ratio", "pct_diff"]].values.tolist()
+    [['peace', 2.0, 300.0]]
+    """
+    def totals(frame, given):
+        if given is not None:
+            return int(given)
+        if "total" in frame.columns and len(frame):
+            return int(frame["total"].iloc[0])
+        return int(frame[count].sum())
+
+    c, d = totals(target, target_total), totals(reference, reference_total)
+    a_side = target.groupby(term)[count].sum() if target[term].duplicated().any() else target.set_index(term)[count]
+    b_side = reference.groupby(term)[count].sum() if reference[term].duplicated().any() else reference.set_index(term)[count]
+    table = pd.concat([a_side.rename("target_count"), b_side.rename("reference_count")], axis=1)
+    table = table.fillna(0).astype("int64")
+    table.index.name = "term"
+    table = table.reset_index()
+    table = table[table["target_count"] + table["reference_count"] >= max(min_count, 1)]
+    a, b = table["target_count"], table["reference_count"]
+    table.insert(2, "target_total", c)
+    table["reference_total"] = d
+    table = table[["term", "target_count", "target_total", "reference_count", "reference_total"]].copy()
+    cells = measures.cells_from_frequencies(a, c, b, d)
+    table["target_per_10k"] = measures.relative_frequency(a, c, per=_PER)
+    table["reference_per_10k"] = measures.relative_frequency(b, d, per=_PER)
+    table["g2"] = measures.log_likelihood(*cells)
+    table["p_g2"] = measures.p_value(table["g2"])
+    table["chi2"] = measures.chi_square(*cells)
+    table["p_chi2"] = measures.p_value(table["chi2"])
+    table["log_ratio"] = measures.log_ratio(a, c, b, d)
+    table["pct_diff"] = measures.percent_difference(a, c, b, d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        leans_to_target = (a / c).fillna(0) >= (b / d).fillna(0)
+    table["keyness"] = np.where(leans_to_target, table["g2"], -table["g2"])
+    if term != "term":
+        table = table.rename(columns={"term": term})
+    return table.sort_values([sort, term], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _select_documents(documents: pd.DataFrame | None, selection, *, id_column: str, date_column: str) -> pd.Index:
+    """doc_ids picked by a selection: ids, a boolean mask over documents, or {column: value(s)}."""
+    if isinstance(selection, Mapping):
+        if documents is None:
+            raise ValueError("selecting documents by column needs the documents table (documents=...)")
+        mask = np.ones(len(documents), dtype=bool)
+        for key, wanted in selection.items():
+            values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
+            if _is_period(key):
+                code = _period_code(key)
+                periods = documents[date_column].dt.to_period(code)
+                mask &= periods.isin([pd.Period(v, freq=code) for v in values]).to_numpy()
+            else:
+                if key not in documents.columns:
+                    raise ValueError(f"no column {key!r} in documents")
+                mask &= documents[key].isin(values).to_numpy()
+        return pd.Index(documents.loc[mask, id_column])
+    if isinstance(selection, (pd.Series, np.ndarray)) and np.asarray(selection).dtype == bool:
+        if documents is None or len(selection) != len(documents):
+            raise ValueError("a boolean selection must be aligned with the documents table")
+        return pd.Index(documents.loc[np.asarray(selection), id_column])
+    if isinstance(selection, str):
+        selection = [selection]
+    return pd.Index(list(selection))
+
+
+def find_keywords(
+    tokens: pd.DataFrame,
+    target,
+    *,
+    reference=None,
+    documents: pd.DataFrame | None = None,
+    form: str = "norm",
+    drop_stopwords=False,
+    drop_punctuation: bool = True,
+    min_count: int = 1,
+    sort: str = "keyness",
+    id_column: str = "doc_id",
+    date_column: str = "date",
+) -> pd.DataFrame:
+    """Keywords of a target subcorpus against a reference: a period, an outlet, or the whole corpus.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token.
+    target : selection
+        The target documents: a list of doc_ids, a boolean mask aligned with ``documents``, or a
+        mapping such as ``{"month": "2011-02"}``, ``{"outlet": "Reuters"}`` or ``{"year": [2011,
+        2012]}`` (needs ``documents``).
+    reference : selection or pandas.DataFrame, optional
+        ``None``: every other document in ``tokens``. A selection as for ``target``. Or an external
+        frequency list (a table with ``term``, ``count`` and optionally ``total`` columns, e.g.
+        from :func:`read_frequency_list`): then ``target`` may also be ``"all"`` for the whole
+        corpus.
+    documents : pandas.DataFrame, optional
+        The documents table, needed for mappings and masks.
+    form, drop_stopwords, drop_punctuation
+        As in :func:`count_terms` (an external list is compared in the same ``form``).
+    min_count : int
+        Keep terms counted at least this often in target and reference together.
+    sort : str
+        Column to sort by, descending.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term, as :func:`compare_frequencies`: both sides' counts and totals, rates per
+        10,000 words, ``g2``, ``p_g2``, ``chi2``, ``p_chi2``, ``log_ratio``, ``pct_diff``,
+        ``keyness`` (G2, negative when the term leans to the reference).
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "sent_id": 0, "position": [0, 1, 0, 1],
+    ...     "token": ["truce", "talks", "war", "talks"], "norm": ["truce", "talks", "war", "talks"],
+    ...     "is_stop": False, "is_punct": False})
+    >>> find_keywords(tokens, ["a"])[["term", "target_count", "reference_count"]].values.tolist()[0]
+    ['truce', 1, 0]
+    """
+    ids = tokens[id_column]
+    if isinstance(reference, pd.DataFrame):
+        if isinstance(target, str) and target == "all":
+            target_tokens = tokens
+        else:
+            target_tokens = tokens[ids.isin(_select_documents(documents, target, id_column=id_column,
+                                                              date_column=date_column))]
+        reference_counts = reference
+    else:
+        chosen = _select_documents(documents, target, id_column=id_column, date_column=date_column)
+        in_target = ids.isin(chosen)
+        target_tokens = tokens[in_target]
+        if reference is None:
+            reference_tokens = tokens[~in_target]
+        else:
+            reference_tokens = tokens[ids.isin(_select_documents(documents, reference, id_column=id_column,
+                                                                 date_column=date_column))]
+        reference_counts = count_terms(reference_tokens, form=form, drop_stopwords=drop_stopwords,
+                                       drop_punctuation=drop_punctuation, id_column=id_column)
+        if not len(reference_counts):
+            reference_counts = pd.DataFrame({"term": pd.Series([], dtype=str), "count": pd.Series([], dtype="int64"),
+                                             "total": pd.Series([], dtype="int64")})
+    target_counts = count_terms(target_tokens, form=form, drop_stopwords=drop_stopwords,
+                                drop_punctuation=drop_punctuation, id_column=id_column)
+    target_total = int(target_counts["total"].iloc[0]) if len(target_counts) else \
+        int((~_punct_mask(target_tokens)).sum() if drop_punctuation else len(target_tokens))
+    reference_total = None
+    if not isinstance(reference, pd.DataFrame):
+        reference_total = int(reference_counts["total"].iloc[0]) if len(reference_counts) else 0
+    return compare_frequencies(target_counts, reference_counts, target_total=target_total,
+                               reference_total=reference_total, min_count=min_count, sort=sort)
+
+
+def read_frequency_list(path, *, term_column: str = "term", count_column: str = "count",
+                        total: int | None = None, lowercase: bool = True) -> pd.DataFrame:
+    """Read a reference frequency list (CSV or tab-separated) to compare a corpus against.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.csv`` or ``.tsv``/``.txt`` (tab-separated) file with a term column and a count column.
+    term_column, count_column : str
+        Their names.
+    total : int, optional
+        The size of the reference corpus in words. Needed when the list is truncated (a top-5,000
+        list of a 100-million-word corpus); by default the sum of the counts.
+    lowercase : bool
+        Lowercase the terms and add up counts that then coincide (to compare with ``norm``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term: ``term``, ``count``, ``total``.
+
+    Raises
+    ------
+    CorpusError
+        When the file cannot be read, lacks a column, or has counts that are not whole numbers >= 0.
+    """
+    path = Path(path)
+    sep = "\t" if path.suffix.lower() in (".tsv", ".txt", ".tab") else ","
+    try:
+        frame = pd.read_csv(path, sep=sep, dtype={term_column: str}, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as err:
+        raise CorpusError(path, f"cannot read the frequency list: {err}") from None
+    for column in (term_column, count_column):
+        if column not in frame.columns:
+            raise CorpusError(path, f"frequency list has no {column!r} column (columns: {list(frame.columns)})")
+    counts = pd.to_numeric(frame[count_column], errors="coerce")
+    bad = counts.isna() | (counts < 0) | (counts != counts.round())
+    if bad.any():
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise CorpusError(path, f"count {frame[count_column].iloc[line - 2]!r} is not a whole number >= 0", line=line)
+    terms = frame[term_column].astype(str).str.strip()
+    if lowercase:
+        terms = terms.str.lower()
+    out = pd.DataFrame({"term": terms, "count": counts.astype("int64")}).groupby("term", sort=False)["count"].sum()
+    out = out.reset_index()
+    list_total = int(out["count"].sum())
+    if total is not None and total < list_total:
+        raise CorpusError(path, f"total {total:,} is smaller than the counts in the list ({list_total:,})")
+    out["term"] = out["term"].astype(str)
+    out["total"] = int(total if total is not None else list_total)
+    return out.sort_values(["count", "term"], ascending=[False, True]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# matching words and phrases
+
+
+class _Stream:
+    """Tokens as arrays in reading order (document by document), with integer codes for matching.
+
+    Only arrays are kept: ``rows`` (row numbers into the tokens table), ``doc`` (a running number
+    per document, increasing), ``doc_code``/``doc_ids`` (the document of each token), ``sent``,
+    ``codes`` (the ``form`` of each token as a code into ``vocab``).
+    """
+
+    def __init__(self, tokens: pd.DataFrame, *, form: str, id_column: str, keep=None, doc_rank=None):
+        doc_code, self.doc_ids = _factorize(tokens[id_column])
+        position = tokens["position"].to_numpy(dtype=np.int64)
+        rows = np.arange(len(tokens), dtype=np.int64) if keep is None else np.flatnonzero(keep)
+        primary = doc_code if doc_rank is None else np.asarray(doc_rank, dtype=np.int64)[doc_code]
+        p, q = primary[rows], position[rows]
+        if len(rows) > 1 and not ((np.diff(p) > 0) | ((np.diff(p) == 0) & (np.diff(q) > 0))).all():
+            rows = rows[np.lexsort((q, p))]
+        self.rows = rows
+        self.doc_code = doc_code[rows]
+        change = np.flatnonzero(np.diff(self.doc_code)) + 1
+        run = np.zeros(len(rows), dtype=np.int64)
+        run[change] = 1
+        self.doc = np.cumsum(run)
+        self.sent = tokens["sent_id"].to_numpy(dtype=np.int64)[rows] if "sent_id" in tokens.columns \
+            else np.zeros(len(rows), np.int64)
+        codes, self.vocab = _factorize(tokens[form])
+        self.codes = codes[rows]
+        self.vocab = self.vocab.astype(str)
+        self._lower = None
+
+    def __len__(self):
+        return len(self.codes)
+
+    def column(self, tokens: pd.DataFrame, name: str, index=None) -> np.ndarray:
+        """A tokens column for stream positions ``index`` (all when None)."""
+        rows = self.rows if index is None else self.rows[index]
+        return tokens[name].to_numpy()[rows] if len(rows) else tokens[name].to_numpy()[:0]
+
+    def _vocab_hits(self, word: str, ignore_case: bool) -> np.ndarray:
+        vocab = self.vocab
+        if ignore_case:
+            if self._lower is None:
+                self._lower = vocab.str.lower()
+            vocab, word = self._lower, word.lower()
+        if "*" in word or "?" in word:
+            pattern = re.compile(fnmatch.translate(word), re.DOTALL)
+            return np.fromiter((bool(pattern.match(v)) for v in vocab), dtype=bool, count=len(vocab))
+        return np.asarray(vocab == word, dtype=bool)
+
+    def find(self, query: str, *, ignore_case: bool = True):
+        """Start indices of the matches of a word or phrase, and its length in tokens."""
+        words = str(query).split()
+        if not words:
+            raise ValueError("empty query")
+        k = len(words)
+        m = len(self) - k + 1
+        if m <= 0:
+            return np.zeros(0, dtype=np.int64), k
+        valid = np.ones(m, dtype=bool)
+        for i, word in enumerate(words):
+            hit = self._vocab_hits(word, ignore_case)[self.codes]
+            valid &= hit[i:i + m]
+            if i:
+                valid &= self.doc[i:i + m] == self.doc[:m]
+        return np.flatnonzero(valid), k
+
+    def find_all(self, queries, *, ignore_case: bool = True):
+        """Matches of several queries: (start index, length, query number), in reading order."""
+        starts, lengths, which = [], [], []
+        for number, query in enumerate(queries):
+            found, k = self.find(query, ignore_case=ignore_case)
+            starts.append(found)
+            lengths.append(np.full(len(found), k, dtype=np.int64))
+            which.append(np.full(len(found), number, dtype=np.int64))
+        if not starts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(starts), np.concatenate(lengths), np.concatenate(which)
+
+
+def _as_queries(terms) -> list[str]:
+    if isinstance(terms, str):
+        terms = [t.strip() for t in terms.split(",")] if "," in terms else [terms]
+    return [str(t).strip() for t in terms if str(t).strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# collocations
+
+
+def find_collocates(
+    tokens: pd.DataFrame,
+    node,
+    *,
+    window: int | str = 5,
+    cross_sentences: bool = False,
+    form: str = "norm",
+    drop_stopwords=False,
+    drop_punctuation: bool = True,
+    min_count: int = 3,
+    repelled: bool = False,
+    sort: str = "g2",
+    ignore_case: bool = True,
+    id_column: str = "doc_id",
+) -> pd.DataFrame:
+    """Words that occur near a node word or phrase more often than chance (collocates).
+
+    The windows are the ``window`` words left and right of each occurrence of the node (or, with
+    ``window="sentence"``, the rest of its sentence), within the node's sentence unless
+    ``cross_sentences``. A word position inside several overlapping windows counts once, and the
+    node's own tokens are not part of any window. The 2x2 table per word follows Evert (2008) for
+    surface co-occurrence: ``o11`` = occurrences of the word inside the windows, ``r1`` = words
+    inside the windows, ``c1`` = the word's frequency in the corpus, ``n`` = words in the corpus.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token.
+    node : str or list of str
+        A word or phrase (``"ceasefire"``, ``"security council"``, ``"negotiat*"``), or several
+        alternatives (``["ceasefire", "cease-fire", "truce"]``).
+    window : int or "sentence"
+        Words on each side, or the whole sentence.
+    cross_sentences : bool
+        Let ±N windows run into the neighbouring sentences.
+    form, drop_punctuation
+        As in :func:`count_terms`; punctuation tokens are removed before windows are measured, so
+        ±5 means five words.
+    drop_stopwords : bool or collection of str
+        Leave stopwords out of the list of collocates (they still fill window slots).
+    min_count : int
+        Keep collocates seen at least this often inside the windows.
+    repelled : bool
+        Also keep words seen *less* often near the node than expected by chance.
+    sort : str
+        Column to sort by, descending.
+    ignore_case : bool
+        Match the node case-insensitively.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per collocate: ``collocate``, ``count`` (o11), ``left``, ``right`` (of which to the
+        left / right of the node), ``window_total`` (r1), ``collocate_total`` (c1), ``corpus_total``
+        (n), ``expected`` (r1 * c1 / n), ``pmi``, ``npmi``, ``g2``, ``p_g2``, ``t_score``, ``dice``,
+        ``log_ratio`` (rate inside the windows against the rate outside). ``attrs["node_count"]``
+        holds the number of node occurrences.
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"doc_id": "a", "sent_id": 0, "position": range(6),
+    ...     "token": "the fragile ceasefire held in gaza".split(),
+    ...     "norm": "the fragile ceasefire held in gaza".split(), "is_stop": False, "is_punct": False})
+    >>> find_collocates(tokens, "ceasefire", window=1, min_count=1)["collocate"].tolist()
+    ['fragile', 'held']
+    """
+    keep = ~_punct_mask(tokens) if drop_punctuation else None
+    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep)
+    n = len(stream)
+    queries = _as_queries(node)
+    starts, lengths, _ = stream.find_all(queries, ignore_case=ignore_case)
+    ends = starts + lengths  # exclusive
+    node_mask = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(node_mask, starts, 1)
+    np.add.at(node_mask, ends, -1)
+    in_node = np.cumsum(node_mask)[:n] > 0
+    if window == "sentence":
+        # every position of the node's sentence
+        key = stream.doc * (stream.sent.max() + 1 if n else 1) + stream.sent
+        change = np.flatnonzero(np.diff(key)) + 1
+        first = np.concatenate([[0], change]) if n else np.zeros(0, np.int64)
+        last = np.concatenate([change, [n]]) if n else np.zeros(0, np.int64)
+        which = np.searchsorted(first, starts, side="right") - 1
+        lo, hi = first[which], last[which]
+        sizes = hi - lo
+        index = np.repeat(lo, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+        side_left = index < np.repeat(starts, sizes)
+    else:
+        width = int(window)
+        if width < 1:
+            raise ValueError("window must be >= 1 or 'sentence'")
+        offsets_left = np.arange(-width, 0)
+        offsets_right = np.arange(0, width)
+        left = starts[:, None] + offsets_left[None, :]
+        right = ends[:, None] + offsets_right[None, :]
+        anchor_left = np.repeat(starts, width)
+        anchor_right = np.repeat(ends - 1, width)
+        index = np.concatenate([left.ravel(), right.ravel()])
+        anchor = np.concatenate([anchor_left, anchor_right])
+        side_left = np.concatenate([np.ones(left.size, bool), np.zeros(right.size, bool)])
+        ok = (index >= 0) & (index < n)
+        index, anchor, side_left = index[ok], anchor[ok], side_left[ok]
+        same = stream.doc[index] == stream.doc[anchor]
+        if not cross_sentences:
+            same &= stream.sent[index] == stream.sent[anchor]
+        index, side_left = index[same], side_left[same]
+    keep = ~in_node[index]
+    index, side_left = index[keep], side_left[keep]
+    index, first_seen = np.unique(index, return_index=True)
+    side_left = side_left[first_seen]
+    r1 = len(index)
+    n_terms = len(stream.vocab)
+    o11 = np.bincount(stream.codes[index], minlength=n_terms)
+    o11_left = np.bincount(stream.codes[index[side_left]], minlength=n_terms)
+    c1 = np.bincount(stream.codes, minlength=n_terms)
+    table = pd.DataFrame({
+        "collocate": stream.vocab.to_numpy(),
+        "count": o11, "left": o11_left, "right": o11 - o11_left,
+        "window_total": r1, "collocate_total": c1, "corpus_total": n,
+    })
+    if drop_stopwords is not False and drop_stopwords is not None:
+        stop = _stop_mask(tokens, form, drop_stopwords)[stream.rows]
+        stop_terms = np.bincount(stream.codes[stop], minlength=n_terms) > 0
+        table = table[~stop_terms]
+    table = table[table["count"] >= max(min_count, 1)].copy()
+    o, r, c = table["count"], table["window_total"], table["collocate_total"]
+    table["expected"] = measures.expected_count(r, c, n)
+    if not repelled:
+        table = table[table["count"] > table["expected"]].copy()
+        o, r, c = table["count"], table["window_total"], table["collocate_total"]
+    table["pmi"] = measures.pmi(o, r, c, n)
+    table["npmi"] = measures.npmi(o, r, c, n)
+    table["g2"] = measures.log_likelihood(*measures.cells_from_margins(o, r, c, n))
+    table["p_g2"] = measures.p_value(table["g2"])
+    table["t_score"] = measures.t_score(o, r, c, n)
+    table["dice"] = measures.dice(o, r, c, n)
+    table["log_ratio"] = measures.log_ratio(o, r, c - o, n - r)
+    table = table.astype({"count": "int64", "left": "int64", "right": "int64", "window_total": "int64",
+                          "collocate_total": "int64", "corpus_total": "int64"})
+    table["collocate"] = table["collocate"].astype(str)
+    table = table.sort_values([sort, "collocate"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    table.attrs["node"] = ", ".join(queries)
+    table.attrs["node_count"] = int(len(starts))
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# concordance, dispersion, trends
+
+
+def _clean(texts: pd.Series) -> pd.Series:
+    return texts.str.replace(r"\s+", " ", regex=True)
+
+
+def find_kwic(
+    tokens: pd.DataFrame,
+    documents: pd.DataFrame,
+    query,
+    *,
+    width: int = 8,
+    unit: str = "tokens",
+    form: str = "norm",
+    ignore_case: bool = True,
+    columns: Iterable[str] = (),
+    id_column: str = "doc_id",
+    date_column: str = "date",
+    text_column: str = "text",
+) -> pd.DataFrame:
+    """Concordance (keyword in context) of a word or phrase, cut from the documents' text.
+
+    Left and right contexts are the article text itself (``documents.text`` sliced at the tokens'
+    offsets, whitespace shown as single spaces), so a line reads as the article does.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token (with ``start``/``end`` offsets).
+    documents : pandas.DataFrame
+        The documents table (``doc_id``, ``date``, ``text``).
+    query : str or list of str
+        A word or phrase, wildcards allowed, or several alternatives.
+    width : int
+        Context on each side: tokens (``unit="tokens"``, punctuation included) or characters
+        (``unit="chars"``).
+    form : str
+        Token column the query is matched against.
+    ignore_case : bool
+        Match case-insensitively.
+    columns : iterable of str
+        Extra document columns to carry (``"outlet"``, ``"source"``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, in date order: ``doc_id``, ``date``, the extra columns, ``sent_id``,
+        ``position`` (of the first matched token), ``start``, ``end`` (offsets of the match),
+        ``left``, ``match``, ``right``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "date": pd.to_datetime(["2020-02-15"]),
+    ...                      "text": ["The truce held. Talks resumed."]})
+    >>> tokens = pd.DataFrame({"doc_id": "a", "sent_id": [0, 0, 0, 0, 1, 1, 1], "position": range(7),
+    ...     "token": ["The", "truce", "held", ".", "Talks", "resumed", "."],
+    ...     "start": [0, 4, 10, 14, 16, 22, 29], "end": [3, 9, 14, 15, 21, 29, 30]})
+    >>> tokens["norm"] = tokens["token"].str.lower()
+    >>> find_kwic(tokens, docs, "truce", width=2)[["left", "match", "right"]].values.tolist()
+    [['The', 'truce', 'held.']]
+    """
+    columns = list(columns)
+    stream = _Stream(tokens, form=form, id_column=id_column)
+    first, lengths, _ = stream.find_all(_as_queries(query), ignore_case=ignore_case)
+    order = np.argsort(first, kind="stable")
+    first, last = first[order], (first + lengths - 1)[order]
+    tstart = stream.column(tokens, "start").astype(np.int64)
+    tend = stream.column(tokens, "end").astype(np.int64)
+    docs = _documents_by_id(documents, id_column)
+    doc_ids = np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[first]]
+    out = pd.DataFrame({id_column: pd.array(doc_ids, dtype=str)})
+    out[date_column] = docs[date_column].reindex(doc_ids).to_numpy() if date_column in docs.columns else pd.NaT
+    for column in columns:
+        out[column] = docs[column].reindex(doc_ids).to_numpy()
+    out["sent_id"] = stream.sent[first]
+    out["position"] = stream.column(tokens, "position", first)
+    out["start"], out["end"] = tstart[first], tend[last]
+    if unit == "tokens":
+        # width tokens either side, clipped to the match's document
+        doc_first = np.searchsorted(stream.doc, stream.doc[first], side="left")
+        doc_last = np.searchsorted(stream.doc, stream.doc[first], side="right") - 1
+        left_start = tstart[np.maximum(first - width, doc_first)]
+        right_end = tend[np.minimum(last + width, doc_last)]
+    elif unit in ("chars", "characters"):
+        left_start = np.maximum(out["start"].to_numpy() - width, 0)
+        right_end = out["end"].to_numpy() + width
+    else:
+        raise ValueError("unit must be 'tokens' or 'chars'")
+    # each document's text fetched once; slices cut per match
+    unique_docs, which = np.unique(doc_ids.astype(str), return_inverse=True) if len(doc_ids) else (np.array([], dtype=object), np.zeros(0, np.int64))
+    texts = docs[text_column].reindex(unique_docs).tolist()
+    starts_, ends_ = out["start"].to_numpy(), out["end"].to_numpy()
+    left = [texts[w][a:b] for w, a, b in zip(which, left_start, starts_)]
+    match = [texts[w][a:b] for w, a, b in zip(which, starts_, ends_)]
+    right = [texts[w][a:b] for w, a, b in zip(which, ends_, right_end)]
+    out["left"] = _clean(pd.Series(left, dtype=str)).str.strip().to_numpy()
+    out["match"] = _clean(pd.Series(match, dtype=str)).to_numpy()
+    out["right"] = _clean(pd.Series(right, dtype=str)).str.strip().to_numpy()
+    for column in ("left", "match", "right"):
+        out[column] = out[column].astype(str)
+    sort = [c for c in (date_column, id_column, "position") if c in out.columns]
+    return out.sort_values(sort, kind="stable").reset_index(drop=True)
+
+
+def _hits(tokens, terms, *, documents, form, ignore_case, id_column, date_column):
+    """A words-only stream in corpus order (documents by date) and the matches of each term."""
+    keep = ~_punct_mask(tokens)
+    doc_rank = None
+    if documents is not None and date_column in documents.columns:
+        doc_uniques = pd.Index(pd.unique(tokens[id_column]))
+        order = documents[[id_column, date_column]].sort_values([date_column, id_column], kind="stable")
+        rank = pd.Series(np.arange(len(order)), index=pd.Index(order[id_column]))
+        doc_rank = rank.reindex(doc_uniques).fillna(len(order)).to_numpy(dtype=np.int64)
+    else:
+        doc_uniques = pd.Index(pd.unique(tokens[id_column]))
+        doc_rank = np.argsort(np.argsort(doc_uniques.astype(str).to_numpy(), kind="stable"), kind="stable")
+    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, doc_rank=doc_rank)
+    queries = _as_queries(terms)
+    found, _, which = stream.find_all(queries, ignore_case=ignore_case)
+    return stream, queries, found, which
+
+
+def locate_terms(
+    tokens: pd.DataFrame,
+    terms,
+    *,
+    documents: pd.DataFrame | None = None,
+    form: str = "norm",
+    ignore_case: bool = True,
+    id_column: str = "doc_id",
+    date_column: str = "date",
+) -> pd.DataFrame:
+    """Where each term falls: one row per occurrence, with its place in the corpus and in time.
+
+    The corpus is read as one long text, documents in date order (then by ``doc_id``), so
+    ``corpus_position`` (0 = first word, 1 = last) shows clusters the way a dispersion plot does.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token.
+    terms : str or list of str
+        Words or phrases (wildcards allowed).
+    documents : pandas.DataFrame, optional
+        For the date order and the ``date`` column; without it documents run in ``doc_id`` order.
+    form, ignore_case
+        As in :func:`find_kwic`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per occurrence: ``term`` (the query), ``doc_id``, ``date`` (when documents are
+        given), ``sent_id``, ``position``, ``corpus_index`` (word number in the whole corpus,
+        punctuation excluded), ``corpus_position`` (the same from 0 to 1). ``attrs["corpus_total"]``
+        holds the number of words.
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"doc_id": "a", "sent_id": 0, "position": range(5),
+    ...     "token": ["war", "x", "x", "x", "war"], "norm": ["war", "x", "x", "x", "war"], "is_punct": False})
+    >>> locate_terms(tokens, "war")["corpus_position"].tolist()
+    [0.0, 1.0]
+    """
+    stream, queries, found, which = _hits(tokens, terms, documents=documents, form=form, ignore_case=ignore_case,
+                                          id_column=id_column, date_column=date_column)
+    n = len(stream)
+    order = np.lexsort((found, which))
+    found, which = found[order], which[order]
+    out = pd.DataFrame({
+        "term": pd.array(np.asarray(queries, dtype=object)[which], dtype=str),
+        id_column: pd.array(np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]], dtype=str),
+        "sent_id": stream.sent[found],
+        "position": stream.column(tokens, "position", found).astype(np.int64),
+        "corpus_index": found,
+        "corpus_position": found / max(n - 1, 1),
+    })
+    if documents is not None and date_column in documents.columns:
+        docs = _documents_by_id(documents, id_column)
+        out.insert(2, date_column, docs[date_column].reindex(out[id_column].to_numpy()).to_numpy())
+    out.attrs["corpus_total"] = int(n)
+    return out
+
+
+def measure_dispersion(
+    tokens: pd.DataFrame,
+    terms,
+    *,
+    by="doc_id",
+    documents: pd.DataFrame | None = None,
+    form: str = "norm",
+    ignore_case: bool = True,
+    id_column: str = "doc_id",
+    date_column: str = "date",
+) -> pd.DataFrame:
+    """How evenly each term spreads over the parts of the corpus (documents, months, sources).
+
+    ``DP`` is Gries's deviation of proportions (Gries 2008): half the sum, over the parts, of
+    ``|share of the term's occurrences in the part - share of the corpus's words in the part|``:
+    0 when the term is spread exactly like the words, near 1 when it is packed into one small part.
+    ``range`` is the number of parts where it occurs (Juilland-style range).
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token.
+    terms : str or list of str
+        Words or phrases.
+    by : str or list of str
+        The parts (as ``by`` in :func:`count_terms`): ``"doc_id"`` by default, or ``"month"``, ...
+    documents : pandas.DataFrame, optional
+        Needed for periods and document columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term: ``term``, ``count``, ``per_10k``, ``parts`` (number of parts),
+        ``range`` (parts containing the term), ``range_share`` (range / parts), ``dp``.
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "sent_id": 0, "position": [0, 1, 0, 1],
+    ...     "token": ["war", "x", "x", "x"], "norm": ["war", "x", "x", "x"], "is_punct": False})
+    >>> measure_dispersion(tokens, "war")[["term", "range", "dp"]].values.tolist()
+    [['war', 1, 0.5]]
+    """
+    stream, queries, found, which = _hits(tokens, terms, documents=None, form=form, ignore_case=ignore_case,
+                                          id_column=id_column, date_column=date_column)
+    words = ~_punct_mask(tokens)
+    doc_codes, doc_uniques = _factorize(tokens[id_column])
+    codes, _, values = _group_codes(tokens, by, documents, doc_codes, doc_uniques, id_column=id_column,
+                                    date_column=date_column)
+    n_parts = len(values)
+    sizes = np.bincount(codes[words], minlength=n_parts).astype(float)
+    part = codes[stream.rows]  # the part of each word of the stream
+    matrix = np.zeros((len(queries), n_parts))
+    np.add.at(matrix, (which, part[found]), 1.0)
+    total = float(sizes.sum())
+    table = pd.DataFrame({"term": pd.array(queries, dtype=str)})
+    table["count"] = matrix.sum(axis=1).astype("int64")
+    table["per_10k"] = measures.relative_frequency(table["count"], total, per=_PER)
+    table["parts"] = n_parts
+    table["range"] = (matrix > 0).sum(axis=1).astype("int64")
+    table["range_share"] = table["range"] / table["parts"]
+    table["dp"] = measures.deviation_of_proportions(matrix, sizes)
+    return table
+
+
+def count_trends(
+    tokens: pd.DataFrame,
+    terms,
+    *,
+    documents: pd.DataFrame,
+    period: str = "M",
+    by: str | None = None,
+    form: str = "norm",
+    ignore_case: bool = True,
+    drop_punctuation: bool = True,
+    id_column: str = "doc_id",
+    date_column: str = "date",
+) -> pd.DataFrame:
+    """How often each term is used per period, with the words each period holds.
+
+    Every period from the first to the last date appears, also periods without any article
+    (``words`` 0, ``per_10k`` missing), so gaps and thin periods show as such: read ``per_10k``
+    next to ``words``; a rate computed on a few hundred words is noise, not a peak.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token.
+    terms : str or list of str
+        Words or phrases (wildcards allowed); a comma-separated string is split.
+    documents : pandas.DataFrame
+        The documents table (for dates).
+    period : str
+        ``"day"``, ``"week"``, ``"month"``, ``"quarter"``, ``"year"`` (or ``D``, ``W``, ``M``, ``Q``,
+        ``Y``).
+    by : str, optional
+        A document column to split each trend by (``"outlet"``).
+    form, ignore_case, drop_punctuation
+        As in :func:`find_kwic` and :func:`count_terms`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period (and ``by`` value) and term: ``period`` (the first day), ``term``,
+        ``count``, ``words`` (words in the period), ``documents`` (articles in the period),
+        ``per_10k``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "date": pd.to_datetime(["2011-01-05", "2011-03-01"])})
+    >>> tokens = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": 0, "position": [0, 1, 0],
+    ...     "token": ["war", "x", "war"], "norm": ["war", "x", "war"], "is_punct": False})
+    >>> count_trends(tokens, "war", documents=docs)[["count", "words", "per_10k"]].values.tolist()
+    [[1.0, 2.0, 5000.0], [0.0, 0.0, nan], [1.0, 1.0, 10000.0]]
+    """
+    code = _period_code(period)
+    docs = _documents_by_id(documents, id_column)
+    queries = _as_queries(terms)
+    keep = ~_punct_mask(tokens) if drop_punctuation else None
+    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep)
+    doc_uniques = pd.Index(stream.doc_ids)
+    missing = doc_uniques.difference(docs.index)
+    if len(missing):
+        raise ValueError(f"{len(missing)} doc_id(s) in tokens are not in documents, e.g. {missing[0]!r}")
+    split = [] if by is None else [by]
+    doc_keys = pd.DataFrame({"period": _period_start(docs[date_column], code).reindex(doc_uniques).to_numpy()})
+    if by is not None:
+        doc_keys[by] = docs[by].reindex(doc_uniques).to_numpy()
+    # words and documents per period (and split), over every document with tokens
+    per_doc = doc_keys.assign(words=np.bincount(stream.doc_code, minlength=len(doc_uniques)),
+                              documents=np.bincount(np.unique(stream.doc_code), minlength=len(doc_uniques)))
+    base = per_doc.groupby(["period"] + split, dropna=False)[["words", "documents"]].sum()
+    # the full calendar of periods, empty ones included
+    dates = docs[date_column].dropna()
+    if len(dates):
+        calendar = pd.period_range(dates.min(), dates.max(), freq=code).start_time.astype("datetime64[ns]")
+    else:
+        calendar = pd.DatetimeIndex([], dtype="datetime64[ns]")
+    if by is not None:
+        full = pd.MultiIndex.from_product([calendar, pd.Index(docs[by].dropna().unique())], names=["period", by])
+    else:
+        full = pd.Index(calendar, name="period")
+    base = base.reindex(full, fill_value=0)
+    found, _, which = stream.find_all(queries, ignore_case=ignore_case)
+    hits = doc_keys.iloc[stream.doc_code[found]].reset_index(drop=True).assign(query=which, count=1)
+    frames = []
+    for number, query in enumerate(queries):
+        counted = hits[hits["query"] == number].groupby(["period"] + split, dropna=False)["count"].sum()
+        frame = base.copy()
+        frame["count"] = counted.reindex(full, fill_value=0).to_numpy()
+        frame.insert(0, "term", query)
+        frames.append(frame.reset_index())
+    columns = ["period"] + split + ["term", "count", "words", "documents"]
+    if not frames:
+        return pd.DataFrame(columns=columns + ["per_10k"])
+    out = pd.concat(frames, ignore_index=True)[columns]
+    out["term"] = out["term"].astype(str)
+    out = out.astype({"count": "int64", "words": "int64", "documents": "int64"})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["per_10k"] = np.where(out["words"] > 0, out["count"] / out["words"] * _PER, np.nan)
+    return out
