@@ -26,7 +26,8 @@ Restoration rules, applied in this order to a pre-tokenised document only:
    've 'll 'd 'm`` (any case).
 5. No space after opening tokens: ````` `` `````, ````` ` `````, ``( [ {``, and ``$``, ``US$``
    or ``#`` before a digit (``$ 350m`` -> ``$350m``).
-6. ````` `` ````` and ``''`` become ``"``; ````` ` ````` becomes ``'``.
+6. ````` `` ````` and ``''`` become ``"``; ````` ` ````` becomes ``'`` (``' ''``, a single quote
+   closing inside a double one, becomes ``'"``).
 7. Spaces at the end of a line are removed. Line breaks stay where they are.
 
 Dashes (``--``), ellipses (``...``), other apostrophe tokens (``'90s``, ``'em``, ``rock 'n'
@@ -151,7 +152,8 @@ def detokenize(text: str) -> str:
     text = _CLOSING.sub("", text)
     text = _OPENING.sub(_join_opening, text)
     text = _CURRENCY.sub(_join_currency, text)
-    text = text.replace("``", '"').replace("''", '"').replace("`", "'")
+    # "' ''" (a single quote closing inside a double one) is now three quotes: ' then "
+    text = text.replace("``", '"').replace("'''", "'\"").replace("''", '"').replace("`", "'")
     while " \n" in text or "\t\n" in text:
         text = text.replace(" \n", "\n").replace("\t\n", "\n")
     return text.rstrip(" \t")
