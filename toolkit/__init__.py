@@ -47,3 +47,6 @@ from .frequency import (
     score_tfidf,
     select_top_terms,
 )
+# -- frequency plots and explorer
+from .plots import plot_dispersion, plot_keyness, plot_top_terms, plot_trends
+from .widgets import FrequencyExplorer, explore_frequencies

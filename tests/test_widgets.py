@@ -1,0 +1,70 @@
+"""Tests of toolkit.widgets: each analysis has its own block of test functions."""
+
+
+# -- frequency explorer (notebook 02) ----------------------------------------------------------
+
+
+def _frequency_explorer(**options):
+    from test_frequency import make_documents, make_tokens
+
+    from toolkit import widgets
+
+    documents = make_documents()
+    return widgets.FrequencyExplorer(make_tokens(documents), documents, **options)
+
+
+def test_frequency_explorer_default_and_callback():
+    explorer = _frequency_explorer(terms="truce", period="month", width=1)
+    # default: truce per month, 3 in January (13 words), none after
+    assert explorer.trends["count"].tolist() == [3, 0, 0]
+    assert explorer.kwic["match"].tolist() == ["truce", "truce", "truce"] and explorer.kwic_total == 3
+    assert explorer.figure is not None
+    # typing new terms in the box runs the callback
+    explorer.terms_box.value = "war"
+    assert set(explorer.trends["term"]) == {"war"}
+    # one token either side: d3 "War in Gaza. War again."
+    assert explorer.kwic[["left", "match", "right"]].values.tolist() == [["", "War", "in"], [".", "War", "again"]]
+    # picking a period runs it too: one year, 2011, with 18 words and war 2
+    explorer.period_box.value = "Y"
+    assert explorer.trends[["count", "words"]].values.tolist() == [[2, 18]]
+    # and the same from code
+    explorer.update(terms=["in gaza", "talks"], period="M")
+    assert explorer.trends.groupby("term", sort=False)["count"].sum().to_dict() == {"in gaza": 2, "talks": 1}
+    assert explorer.terms_box.value == "in gaza, talks" and explorer.period_box.value == "M"
+
+
+def _record_displays(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects, **kw: shown.extend(objects))
+    return shown
+
+
+def test_frequency_explorer_empty_terms_and_static_view(monkeypatch):
+    import matplotlib.figure
+    import pandas as pd
+
+    explorer = _frequency_explorer(terms="truce", max_lines=2)
+    assert len(explorer.kwic) == 2 and explorer.kwic_total == 3
+    explorer.update(terms="")
+    assert explorer.figure is None and "Type one or more" in explorer.message
+    explorer.update(terms="truce")
+    shown = _record_displays(monkeypatch)
+    explorer.show_static()
+    # a note, then a plain figure and a plain table (no widget)
+    assert [type(o).__name__ for o in shown] == ["Markdown", "Figure", "DataFrame"]
+    assert "Static view" in shown[0].data and isinstance(shown[1], matplotlib.figure.Figure)
+    assert isinstance(shown[2], pd.DataFrame) and shown[2]["match"].tolist() == ["truce", "truce"]
+
+
+def test_explore_frequencies_shows_static_view_first(monkeypatch):
+    from test_frequency import make_documents, make_tokens
+
+    from toolkit import widgets
+
+    shown = _record_displays(monkeypatch)
+    documents = make_documents()
+    explorer = widgets.explore_frequencies(make_tokens(documents), documents, terms="gaza", columns=["source"])
+    assert [type(o).__name__ for o in shown][-3:] == ["Markdown", "Figure", "DataFrame"]
+    assert list(explorer.kwic.columns) == ["doc_id", "date", "source", "left", "match", "right"]

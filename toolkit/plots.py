@@ -1,0 +1,253 @@
+"""Plots: seaborn and networkx figures of the toolkit's tables, data first.
+
+Every function takes a table first (already aggregated: never millions of rows), returns the
+matplotlib ``Axes`` (or ``Figure``) it drew on, and titles and labels it so that the figure says
+what it shows. Each analysis has its own block below.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+__all__ = [
+    # -- frequency
+    "plot_top_terms",
+    "plot_trends",
+    "plot_keyness",
+    "plot_dispersion",
+]
+
+
+def _axes(ax, size=(9, 3.5)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# frequency (notebook 02): top terms, trends, keyness, dispersion
+
+_VALUE_LABELS = {
+    "count": "occurrences",
+    "per_10k": "occurrences per 10,000 words",
+    "tfidf": "TF-IDF",
+    "doc_freq": "articles containing the term",
+    "log_ratio": "log ratio (each step = twice as frequent)",
+    "keyness": "keyness (signed log-likelihood G2)",
+    "g2": "log-likelihood G2",
+    "pct_diff": "%DIFF",
+}
+
+
+def _value_label(value: str) -> str:
+    return _VALUE_LABELS.get(value, value.replace("_", " "))
+
+
+def _empty(ax, message: str):
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    sns.despine(ax=ax, left=True, bottom=True)
+    return ax
+
+
+def plot_top_terms(counts: pd.DataFrame, *, n: int = 20, value: str = "count", by: str | None = None,
+                   term: str = "term", title: str | None = None, col_wrap: int = 3, ax=None):
+    """Horizontal bars of the most frequent (or highest-scoring) terms, per group when asked.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        One row per (group and) term, e.g. from :func:`toolkit.count_terms` or
+        :func:`toolkit.score_tfidf`.
+    n : int
+        Terms shown (per group).
+    value : str
+        Column the bars show: ``"count"``, ``"per_10k"``, ``"tfidf"``, ...
+    by : str, optional
+        A group column (``"month"``, ``"source"``): one panel per group, at most 12 panels.
+    title : str, optional
+        Figure title; a descriptive one by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes (one panel) or matplotlib.figure.Figure (one panel per group)
+    """
+    label = _value_label(value)
+    if by is None:
+        ax = _axes(ax, size=(7, max(2.5, 0.28 * min(n, max(len(counts), 1)) + 1)))
+        top = counts.nlargest(n, value, keep="first")
+        if top.empty:
+            return _empty(ax, "no terms to show")
+        sns.barplot(data=top, y=term, x=value, ax=ax, color="#4c72b0", orient="h")
+        ax.set_xlabel(label)
+        ax.set_ylabel("")
+        ax.set_title(title or f"Top {len(top)} terms by {label}")
+        sns.despine(ax=ax)
+        return ax
+    groups = list(pd.unique(counts[by]))[:12]
+    cols = min(col_wrap, max(len(groups), 1))
+    rows = max(1, -(-len(groups) // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, max(2.5, 0.25 * n + 1) * rows),
+                             layout="constrained", squeeze=False)
+    for panel, group in zip(axes.flat, groups):
+        top = counts[counts[by] == group].nlargest(n, value, keep="first")
+        sns.barplot(data=top, y=term, x=value, ax=panel, color="#4c72b0", orient="h")
+        name = f"{group:%Y-%m}" if isinstance(group, pd.Timestamp) else str(group)
+        panel.set_title(f"{by} {name}", fontsize="medium")
+        panel.set_xlabel(label)
+        panel.set_ylabel("")
+        sns.despine(ax=panel)
+    for panel in list(axes.flat)[len(groups):]:
+        panel.set_visible(False)
+    fig.suptitle(title or f"Top {n} terms by {label}, per {by}")
+    return fig
+
+
+def plot_trends(trends: pd.DataFrame, *, value: str = "per_10k", min_words: int | None = None,
+                period_label: str = "month", title: str | None = None):
+    """Relative frequency of terms over time, above the number of words each period holds.
+
+    Periods holding fewer than ``min_words`` words are drawn as hollow markers on a grey band, so a
+    rate computed on a thin period does not pass for a peak; periods without articles leave a gap.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        One row per period and term, from :func:`toolkit.count_trends` (``period``, ``term``,
+        ``count``, ``words``, ``per_10k``; an optional split column shown as line style).
+    value : str
+        ``"per_10k"`` (default) or ``"count"``.
+    min_words : int, optional
+        Threshold for a thin period; default: a fifth of the median words per non-empty period.
+    period_label : str
+        How to name the period on the axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: the trend lines (top) and words per period (bottom).
+    """
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True, layout="constrained",
+                                      gridspec_kw={"height_ratios": [3, 1]})
+    if trends.empty or not (trends["words"] > 0).any():
+        _empty(top, "no articles in any period")
+        _empty(bottom, "")
+        fig.suptitle(title or "Term frequency over time")
+        return fig
+    known = {"period", "term", "count", "words", "documents", "per_10k"}
+    split = next((c for c in trends.columns if c not in known), None)
+    words = trends.groupby("period", as_index=False)["words"].sum() if split else \
+        trends.drop_duplicates("period")[["period", "words"]]
+    filled = words.loc[words["words"] > 0, "words"]
+    if min_words is None:
+        min_words = int(filled.median() / 5) if len(filled) else 0
+    thin = words.loc[(words["words"] > 0) & (words["words"] < min_words), "period"]
+    periods = pd.DatetimeIndex(words["period"]).sort_values()
+    step = (periods[1:] - periods[:-1]).min() if len(periods) > 1 else pd.Timedelta(days=30)
+    width = step * 0.8
+    for start in thin:
+        top.axvspan(start - width / 2, start + width / 2, color="0.92", zorder=0)
+    data = trends.copy()
+    data[value] = data[value].where(data["words"] > 0)
+    sns.lineplot(data=data, x="period", y=value, hue="term", style=split, marker="o", ax=top,
+                 estimator=None, sort=True)
+    thin_points = data[data["period"].isin(thin)]
+    if len(thin_points):
+        top.scatter(thin_points["period"], thin_points[value], s=40, facecolors="white",
+                    edgecolors="0.3", zorder=3, label=f"thin period (< {min_words:,} words)")
+    top.set_ylabel(_value_label(value))
+    top.set_xlabel("")
+    top.legend(fontsize="small", frameon=False)
+    top.set_title(title or f"Term frequency per {period_label}")
+    colors = ["0.75" if w < min_words else "#4c72b0" for w in words["words"]]
+    bottom.bar(words["period"], words["words"], width=width, color=colors)
+    bottom.set_ylabel(f"words per\n{period_label}")
+    bottom.set_xlabel(period_label)
+    sns.despine(fig=fig)
+    return fig
+
+
+def plot_keyness(keywords: pd.DataFrame, *, n: int = 15, value: str = "log_ratio", rank_by: str = "keyness",
+                 max_p: float | None = 0.01, target_label: str = "target", reference_label: str = "reference",
+                 term: str = "term", title: str | None = None, ax=None):
+    """Diverging bars: the ``n`` strongest keywords of the target (right) and of the reference (left).
+
+    Parameters
+    ----------
+    keywords : pandas.DataFrame
+        From :func:`toolkit.find_keywords` or :func:`toolkit.compare_frequencies`.
+    n : int
+        Bars on each side.
+    value : str
+        Bar length: ``"log_ratio"`` (effect size, default), ``"keyness"`` (signed G2) or ``"pct_diff"``.
+    rank_by : str
+        Column choosing the terms (signed; the largest are the target's, the smallest the reference's).
+    max_p : float or None
+        Keep terms whose G2 p-value is below this (None keeps all).
+    target_label, reference_label : str
+        Names of the two sides, used in the title and legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    table = keywords
+    if max_p is not None and "p_g2" in table.columns:
+        table = table[table["p_g2"] < max_p]
+    positive = table[table[rank_by] > 0].nlargest(n, rank_by)
+    negative = table[table[rank_by] < 0].nsmallest(n, rank_by)
+    shown = pd.concat([positive, negative.iloc[::-1]])
+    ax = _axes(ax, size=(8, max(2.5, 0.26 * len(shown) + 1.2)))
+    if shown.empty:
+        return _empty(ax, "no keyword passes the significance filter")
+    values = shown[value].replace([float("inf"), float("-inf")], float("nan"))
+    colors = ["#c44e52" if v > 0 else "#4c72b0" for v in shown[rank_by]]
+    ax.barh(range(len(shown)), values.fillna(0), color=colors)
+    ax.set_yticks(range(len(shown)), shown[term])
+    ax.invert_yaxis()
+    ax.axvline(0, color="0.3", linewidth=0.8)
+    ax.set_xlabel(_value_label(value) + f": right = more in {target_label}, left = more in {reference_label}")
+    note = f" (G2 p < {max_p:g})" if max_p is not None else ""
+    ax.set_title(title or f"Keywords of {target_label} against {reference_label}{note}")
+    sns.despine(ax=ax)
+    return ax
+
+
+def plot_dispersion(hits: pd.DataFrame, *, x: str = "corpus_position", terms=None, title: str | None = None, ax=None):
+    """Dispersion plot: one row per term, one tick per occurrence, across the corpus or over time.
+
+    Parameters
+    ----------
+    hits : pandas.DataFrame
+        From :func:`toolkit.locate_terms` (``term``, ``corpus_position``, ``date``, ...).
+    x : str
+        ``"corpus_position"`` (the corpus read as one text, 0 to 1, documents in date order) or
+        ``"date"``.
+    terms : list of str, optional
+        Rows to show, in order (terms without occurrences get an empty row); default: those in hits.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    terms = list(pd.unique(hits["term"])) if terms is None else list(terms)
+    ax = _axes(ax, size=(10, 0.45 * max(len(terms), 1) + 1.3))
+    if not terms:
+        return _empty(ax, "no terms")
+    positions = [hits.loc[hits["term"] == t, x].to_numpy() for t in terms]
+    ax.eventplot(positions, lineoffsets=range(len(terms)), linelengths=0.7, linewidths=0.6, colors="#4c72b0")
+    ax.set_yticks(range(len(terms)), [f"{t} ({len(p):,})" for t, p in zip(terms, positions)])
+    ax.invert_yaxis()
+    if x == "corpus_position":
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("position in the corpus (articles in date order; 0 = first word, 1 = last)")
+    else:
+        ax.set_xlabel(x)
+    ax.set_title(title or "Where each term occurs (one tick per occurrence)")
+    sns.despine(ax=ax, left=True)
+    return ax
