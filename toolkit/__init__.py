@@ -50,3 +50,25 @@ from .frequency import (
 # -- frequency plots and explorer
 from .plots import plot_dispersion, plot_keyness, plot_top_terms, plot_trends
 from .widgets import FrequencyExplorer, explore_frequencies
+# -- sentiment
+from .lexicon import make_lexicon, match_lexicon, read_lexicon
+from .sentiment import (
+    LexiconScorer,
+    NltkVaderScorer,
+    Scorer,
+    VaderScorer,
+    available_scorers,
+    evaluate_sentiment,
+    find_tone_evidence,
+    get_scorer,
+    read_ratings,
+    register_scorer,
+    score_sentiment,
+    scorer_versions,
+    summarize_tone,
+    tone_between_actors,
+    tone_by_document,
+    tone_by_period,
+    tone_by_source,
+    tone_toward_actors,
+)
