@@ -695,7 +695,7 @@ def roll_up_mentions(
 # candidates
 
 _PARTICLES = "of|al|el|bin|ibn|bint|abu|de|du|da|di|la|le|van|von|der"
-_CAP_WORD = r"(?:(?:al|el|ad|as|ash|an|ar|at|az)-)?[A-Z]\w*(?:[-'’][A-Z]\w*)*"
+_CAP_WORD = r"(?:(?:al|el|ad|as|ash|an|ar|at|az)-)?[A-Z]\w*(?:['’](?![sS]\b)[a-z]\w*|[-'’][A-Z]\w*)*"
 _PHRASE = re.compile(rf"(?<![\w'’-]){_CAP_WORD}(?: (?:(?:{_PARTICLES}) )?{_CAP_WORD})*")
 # words that open a phrase only because they open a sentence (compared as written, capitalised)
 _LEADING = frozenset(w.capitalize() for w in """
