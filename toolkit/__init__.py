@@ -72,3 +72,8 @@ from .sentiment import (
     tone_by_source,
     tone_toward_actors,
 )
+# -- hygiene (detokenize, boilerplate, duplicates, summary)
+from .detokenize import DETOKENIZE_RULES_VERSION, detect_pretokenized, detokenize, is_pretokenized, restore_text
+from .boilerplate import boilerplate_texts, count_words, find_boilerplate, locate_boilerplate
+from .duplicates import DUPLICATES_VERSION, drop_near_duplicates, find_duplicates
+from .hygiene import summarise_hygiene
