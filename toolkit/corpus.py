@@ -311,7 +311,10 @@ def _parse_date_value(value) -> _dt.datetime | None:
     if not value:
         return None
     if _ISO_DATE.match(value):
-        return _dt.datetime.fromisoformat(value)
+        try:
+            return _dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError):

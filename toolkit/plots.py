@@ -14,6 +14,9 @@ import pandas as pd
 import seaborn as sns
 
 __all__ = [
+    # -- overview
+    "plot_articles_over_time",
+    "plot_lengths",
     # -- frequency
     "plot_top_terms",
     "plot_trends",
@@ -25,6 +28,72 @@ __all__ = [
 def _axes(ax, size=(9, 3.5)):
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# overview (notebook 01)
+
+
+def plot_articles_over_time(counts: pd.DataFrame, *, by: str | None = None, value: str = "articles",
+                            period_label: str = "month", ax=None):
+    """Bars of articles (or words) per period, stacked by a group when given.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        One row per period (and group): ``period``, ``articles``, ``words`` (see
+        :func:`toolkit.count_documents`).
+    by : str, optional
+        A group column (``source``) to stack by.
+    value : {"articles", "words"}
+        What to plot.
+    period_label : str
+        How to call the period on the axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    if by is None:
+        table = counts.set_index("period")[[value]]
+    else:
+        table = counts.pivot_table(index="period", columns=by, values=value, aggfunc="sum", fill_value=0)
+    labels = [f"{p:%Y-%m-%d}" if period_label in ("day", "week") else f"{p:%Y-%m}" for p in table.index]
+    table.index = labels
+    table.plot.bar(stacked=True, ax=ax, width=0.85, legend=by is not None, color=None if by else "#4c72b0")
+    step = max(1, len(labels) // 24)
+    ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=90)
+    ax.set_xlabel(period_label)
+    ax.set_ylabel(f"{value} per {period_label}")
+    ax.set_title(f"{value.capitalize()} per {period_label}" + (f", by {by}" if by else ""))
+    if by is not None:
+        ax.legend(title=by, fontsize="small", frameon=False)
+    sns.despine(ax=ax)
+    return ax
+
+
+def plot_lengths(lengths: pd.DataFrame, *, column: str = "words", ax=None):
+    """Histogram of article lengths (log scale when they span two orders of magnitude).
+
+    Parameters
+    ----------
+    lengths : pandas.DataFrame
+        One row per document with a ``words`` column (see :func:`toolkit.measure_documents`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    values = lengths[column]
+    wide = bool(len(values) > 1 and values.min() > 0 and values.max() / max(values.min(), 1) > 100)
+    sns.histplot(x=values, ax=ax, log_scale=wide, bins=min(40, max(len(values), 1)), color="#4c72b0")
+    ax.set_xlabel(f"{column} per article" + (" (log scale)" if wide else ""))
+    ax.set_ylabel("articles")
+    ax.set_title(f"Article length in {column} (median {values.median():,.0f})" if len(values) else "No articles")
+    sns.despine(ax=ax)
     return ax
 
 

@@ -1,0 +1,176 @@
+"""The annotation cache: same tables as the pipeline, reuse, invalidation, killed runs."""
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from conftest import REPO, write_article
+from toolkit import (AnnotationSettings, Annotations, CacheError, TextSettings, annotate, read_corpus,
+                     read_table, split_sentences, tokenize)
+
+
+def assert_same_tables(a: Annotations, b: Annotations, names=("documents", "sentences", "tokens")):
+    for name in names:
+        pd.testing.assert_frame_equal(a.read(name), b.read(name))
+
+
+def test_tables_equal_the_pipeline(small_corpus, tmp_path):
+    ann = annotate(small_corpus, tmp_path / "cache")
+    docs = read_corpus(small_corpus).documents
+    sentences = split_sentences(docs)
+    pd.testing.assert_frame_equal(ann.documents, docs)
+    pd.testing.assert_frame_equal(ann.sentences, sentences)
+    pd.testing.assert_frame_equal(ann.tokens, tokenize(sentences))
+    assert ann.problems.empty
+    assert ann.manifest["annotated"] == 3
+    assert sorted(os.listdir(tmp_path / "cache")) == [
+        ".lock", "documents.parquet", "manifest.json", "problems.parquet", "sentences.parquet", "tokens.parquet"]
+
+
+def test_rerun_reuses_the_cache(small_corpus, tmp_path):
+    annotate(small_corpus, tmp_path / "cache")
+    files = sorted(p.name for p in (tmp_path / "cache" / "tokens.parquet").iterdir())
+    again = annotate(small_corpus, tmp_path / "cache")
+    assert again.manifest["annotated"] == 0
+    assert sorted(p.name for p in (tmp_path / "cache" / "tokens.parquet").iterdir()) == files
+
+
+def test_changed_and_added_articles_are_annotated_on_their_own(small_corpus, tmp_path):
+    settings = AnnotationSettings(batch_chars=1)           # one document per shard
+    annotate(small_corpus, tmp_path / "cache", settings=settings)
+    write_article(small_corpus, "002_b.txt", "date 2020-02-03\nRussia denied everything.\n")
+    write_article(small_corpus, "004_d.txt", "date 2020-04-01\nIran joined the talks.\n")
+    ann = annotate(small_corpus, tmp_path / "cache", settings=settings)
+    assert ann.manifest["annotated"] == 2                  # 002_b (changed) and 004_d (new)
+    assert ann.manifest["documents"] == 4
+    clean = annotate(small_corpus, tmp_path / "clean", settings=settings)
+    assert_same_tables(ann, clean)
+    assert ann.sentences.loc[ann.sentences["doc_id"] == "002_b", "text"].tolist() == ["Russia denied everything."]
+
+
+def test_a_changed_article_in_a_shared_shard_leaves_the_others_untouched(small_corpus, tmp_path):
+    annotate(small_corpus, tmp_path / "cache")             # all three documents in one shard
+    write_article(small_corpus, "003_c.txt", "date 2020-03-01\nSyrian forces withdrew.")
+    ann = annotate(small_corpus, tmp_path / "cache")
+    assert ann.manifest["annotated"] == 1
+    assert_same_tables(ann, annotate(small_corpus, tmp_path / "clean"))
+
+
+def test_removed_article_disappears(small_corpus, tmp_path):
+    annotate(small_corpus, tmp_path / "cache")
+    (small_corpus / "002_b.txt").unlink()
+    ann = annotate(small_corpus, tmp_path / "cache")
+    assert ann.manifest["annotated"] == 0
+    assert list(ann.documents["doc_id"]) == ["001_a", "003_c"]
+    assert set(ann.tokens["doc_id"]) == {"001_a", "003_c"}
+
+
+def test_changed_settings_invalidate_the_tokens(small_corpus, tmp_path):
+    annotate(small_corpus, tmp_path / "cache")
+    lemma = AnnotationSettings(text=TextSettings(lemmatize=True))
+    ann = annotate(small_corpus, tmp_path / "cache", settings=lemma)
+    assert ann.manifest["annotated"] == 3
+    assert "advance" in set(ann.tokens["norm"])            # "advanced" -> "advance"
+    assert ann.settings["lemmatize"] is True
+
+
+def test_metadata_change_reannotates_that_article(small_corpus, tmp_path):
+    annotate(small_corpus, tmp_path / "cache")
+    (small_corpus / "metadata.csv").write_text("file,source\n001_a.txt,Reuters\n")
+    ann = annotate(small_corpus, tmp_path / "cache")
+    assert ann.manifest["annotated"] == 3                  # a new column changes every row
+    assert ann.documents.set_index("doc_id").loc["001_a", "source"] == "Reuters"
+
+
+def test_problems_are_kept_in_the_cache(small_corpus, tmp_path):
+    write_article(small_corpus, "009_bad.txt", "no header")
+    ann = annotate(small_corpus, tmp_path / "cache")
+    assert ann.problems[["file", "problem"]].values.tolist() == [["009_bad.txt", "missing header"]]
+
+
+def test_a_run_that_fails_midway_leaves_the_previous_cache(small_corpus, tmp_path, monkeypatch):
+    module = importlib.import_module("toolkit.annotate")   # the package attribute is the function
+
+    settings = AnnotationSettings(batch_chars=1)
+    before = annotate(small_corpus, tmp_path / "cache", settings=settings)
+    before_tokens = before.tokens
+    write_article(small_corpus, "004_d.txt", "date 2020-04-01\nIran joined.\n")
+    write_article(small_corpus, "005_e.txt", "date 2020-04-02\nIraq too.\n")
+    calls = []
+    real = module._run_batch
+
+    def crash(job):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt            # as if killed after the first new shard was written
+        return real(job)
+
+    monkeypatch.setattr(module, "_run_batch", crash)
+    with pytest.raises(KeyboardInterrupt):
+        annotate(small_corpus, tmp_path / "cache", settings=settings)
+    still = Annotations(tmp_path / "cache")
+    assert still.manifest["documents"] == 3
+    pd.testing.assert_frame_equal(still.tokens, before_tokens)
+    monkeypatch.setattr(module, "_run_batch", real)
+    after = annotate(small_corpus, tmp_path / "cache", settings=settings)
+    assert after.manifest["annotated"] == 2
+    assert_same_tables(after, annotate(small_corpus, tmp_path / "clean", settings=settings))
+
+
+def test_incomplete_or_missing_cache_is_refused(tmp_path, small_corpus):
+    with pytest.raises(CacheError, match="no complete annotation cache"):
+        read_table(tmp_path, "tokens")
+    ann = annotate(small_corpus, tmp_path / "cache")
+    shard = next((tmp_path / "cache" / "tokens.parquet").iterdir())
+    shard.unlink()
+    with pytest.raises(CacheError, match="missing"):
+        read_table(tmp_path / "cache", "tokens")
+    manifest = json.loads((tmp_path / "cache" / "manifest.json").read_text())
+    manifest["complete"] = False
+    (tmp_path / "cache" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CacheError):
+        Annotations(tmp_path / "cache")
+    assert annotate(small_corpus, tmp_path / "cache").manifest["annotated"] == 3   # rebuilt
+
+
+def test_sigkill_during_a_run_never_leaves_a_cache_that_reads_as_valid(tmp_path):
+    corpus = tmp_path / "many"
+    for i in range(400):
+        write_article(corpus, f"{i:04d}.txt", f"date 2020-01-{1 + i % 28:02d}\n" + f"Article {i} says Turkey moved. " * 50)
+    code = ("import sys, toolkit; toolkit.annotate(sys.argv[1], sys.argv[2], "
+            "settings=toolkit.AnnotationSettings(batch_chars=2000), workers=1)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(corpus), str(tmp_path / "cache")], cwd=REPO)
+    deadline = time.time() + 60
+    shards = tmp_path / "cache" / "tokens.parquet"
+    while time.time() < deadline and not (shards.is_dir() and len(list(shards.iterdir())) >= 5):
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with pytest.raises(CacheError):
+        Annotations(tmp_path / "cache")       # killed before the manifest: nothing reads as valid
+    resumed = annotate(corpus, tmp_path / "cache", settings=AnnotationSettings(batch_chars=2000))
+    clean = annotate(corpus, tmp_path / "clean", settings=AnnotationSettings(batch_chars=2000))
+    assert_same_tables(resumed, clean)
+    listed = set(resumed.manifest["tables"]["tokens"]["shards"])
+    assert {p.name for p in shards.iterdir()} == listed      # leftovers swept
+
+
+def test_two_workers_give_the_same_tables(small_corpus, tmp_path):
+    settings = AnnotationSettings(batch_chars=1)
+    one = annotate(small_corpus, tmp_path / "one", settings=settings, workers=1)
+    two = annotate(small_corpus, tmp_path / "two", settings=settings, workers=2)
+    assert_same_tables(one, two)
+
+
+def test_unwritable_cache_is_a_cache_error(small_corpus, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(CacheError, match="cannot create the cache folder"):
+        annotate(small_corpus, blocker / "cache")

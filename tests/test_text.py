@@ -1,0 +1,161 @@
+"""Paragraphs, sentences and tokens of short texts written for the test (splits checked by hand)."""
+
+import pandas as pd
+import pytest
+
+from toolkit import TextSettings, load_stopwords, split_paragraphs, split_sentences, tokenize
+
+
+def sentences_of(text):
+    docs = pd.DataFrame({"doc_id": ["d"], "text": [text]})
+    return split_sentences(docs)["text"].tolist()
+
+
+@pytest.mark.parametrize("text, expected", [
+    # titles and ranks never end a sentence
+    ("Mr. Smith met Gen. Lee in Cairo. They talked.", ["Mr. Smith met Gen. Lee in Cairo.", "They talked."]),
+    ("Lt. Col. Ahmed Ali spoke. Dr. Mona Zaki agreed.", ["Lt. Col. Ahmed Ali spoke.", "Dr. Mona Zaki agreed."]),
+    # dotted abbreviations inside a sentence, and at its end before an opener
+    ("The U.S. and U.N. envoys met. The talks failed.", ["The U.S. and U.N. envoys met.", "The talks failed."]),
+    ("Troops left for the U.S. The next day, calm returned.",
+     ["Troops left for the U.S.", "The next day, calm returned."]),
+    ("He met U.S. Secretary Clinton.", ["He met U.S. Secretary Clinton."]),
+    # months and numbers
+    ("The vote is on Jan. 25. It was delayed.", ["The vote is on Jan. 25.", "It was delayed."]),
+    ("Resolution No. 1973 passed. It allows strikes.", ["Resolution No. 1973 passed.", "It allows strikes."]),
+    ("It rose 3.5 percent. Prices fell.", ["It rose 3.5 percent.", "Prices fell."]),
+    # initials
+    ("George W. Bush spoke. J. K. Rowling wrote.", ["George W. Bush spoke.", "J. K. Rowling wrote."]),
+    # quotes: the closing quote stays with its sentence; a quote ending mid-sentence does not split
+    ('He said: "We will fight." The army advanced.', ['He said: "We will fight."', "The army advanced."]),
+    ('"Leave now!" he shouted. Nobody moved.', ['"Leave now!" he shouted.', "Nobody moved."]),
+    ("Is it over? Nobody knows! Wait...", ["Is it over?", "Nobody knows!", "Wait..."]),
+    ("“We are ready.” Officials agreed.", ["“We are ready.”", "Officials agreed."]),
+    # datelines
+    ("CAIRO, Egypt (CNN) -- Protesters gathered. Police watched.",
+     ["CAIRO, Egypt (CNN) -- Protesters gathered.", "Police watched."]),
+    ("BEIRUT, Feb. 5 (Reuters) - Syrian forces shelled Homs.", ["BEIRUT, Feb. 5 (Reuters) - Syrian forces shelled Homs."]),
+    # lower case after a period does not start a sentence
+    ("It was 5 p.m. on Monday.", ["It was 5 p.m. on Monday."]),
+])
+def test_sentence_splits(text, expected):
+    assert sentences_of(text) == expected
+
+
+def test_captions_and_paragraphs_are_their_own_sentences():
+    text = ("Turkey sent troops.\n\nAn aerial view of Taftanaz, on February 13, 2020. Omar HAJ KADOUR / AFP"
+            "\n\nPHOTO: Smoke rises over Idlib")
+    assert sentences_of(text) == ["Turkey sent troops.", "An aerial view of Taftanaz, on February 13, 2020.",
+                                  "Omar HAJ KADOUR / AFP", "PHOTO: Smoke rises over Idlib"]
+
+
+def test_sentences_never_cross_paragraphs():
+    assert sentences_of("A headline without a period\n\nThe story begins.") == [
+        "A headline without a period", "The story begins."]
+
+
+def test_hard_wrapped_lines_inside_a_paragraph_are_joined():
+    text = "The army moved\ninto the city. It\nstayed.\n\nNew paragraph."
+    docs = pd.DataFrame({"doc_id": ["d"], "text": [text]})
+    sentences = split_sentences(docs)
+    assert sentences["text"].tolist() == ["The army moved\ninto the city.", "It\nstayed.", "New paragraph."]
+    assert sentences["paragraph_id"].tolist() == [0, 0, 1]
+
+
+def test_without_blank_lines_each_line_is_a_paragraph():
+    docs = pd.DataFrame({"doc_id": ["d"], "text": ["First line\nSecond line ."]})
+    sentences = split_sentences(docs)
+    assert sentences["text"].tolist() == ["First line", "Second line ."]
+    assert sentences["paragraph_id"].tolist() == [0, 1]
+
+
+def test_sentence_table_offsets_and_ids():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["One. Two.\n\nThree.", "  Four."]})
+    s = split_sentences(docs)
+    assert list(s.columns) == ["doc_id", "sent_id", "paragraph_id", "start", "end", "text"]
+    #   "One. Two.\n\nThree.": One. = 0..4, Two. = 5..9, Three. = 11..17
+    assert s[["doc_id", "sent_id", "paragraph_id", "start", "end"]].values.tolist() == [
+        ["a", 0, 0, 0, 4], ["a", 1, 0, 5, 9], ["a", 2, 1, 11, 17], ["b", 0, 0, 2, 7]]
+    for row in s.itertuples():
+        assert docs.set_index("doc_id").loc[row.doc_id, "text"][row.start:row.end] == row.text
+
+
+def test_boilerplate_paragraphs_are_left_out_and_ids_do_not_shift():
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["Story.\nThis discussion is now  closed .\nMore story."]})
+    s = split_sentences(docs, boilerplate={"This discussion is now closed ."})
+    assert s["text"].tolist() == ["Story.", "More story."]
+    assert s["paragraph_id"].tolist() == [0, 2]
+
+
+def test_paragraphs():
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["One.\n\n\n  Two.\n \nThree."]})
+    p = split_paragraphs(docs)
+    assert p[["paragraph_id", "start", "end", "text"]].values.tolist() == [
+        [0, 0, 4, "One."], [1, 9, 13, "Two."], [2, 16, 22, "Three."]]
+
+
+def tokens_of(text, **settings):
+    docs = pd.DataFrame({"doc_id": ["d"], "text": [text]})
+    return tokenize(split_sentences(docs), settings=TextSettings(**settings))
+
+
+def test_tokens_and_offsets():
+    text = "Turkey's Turkish-backed forces, U.S.-made arms: 1,000 troops don't stay."
+    t = tokens_of(text)
+    assert t["token"].tolist() == ["Turkey", "'s", "Turkish-backed", "forces", ",", "U.S.", "-", "made", "arms",
+                                   ":", "1,000", "troops", "don't", "stay", "."]
+    assert t["position"].tolist() == list(range(15))
+    for row in t.itertuples():
+        assert text[row.start:row.end] == row.token
+    assert t.loc[0, ["start", "end"]].tolist() == [0, 6]
+    assert t.loc[1, ["start", "end"]].tolist() == [6, 8]
+
+
+def test_curly_possessive_and_tokenised_possessive():
+    assert tokens_of("Ankara’s move, Assad 's men")["token"].tolist() == [
+        "Ankara", "’s", "move", ",", "Assad", "'s", "men"]
+
+
+def test_norm_stop_and_punct_flags():
+    t = tokens_of("The Army moved .")
+    assert t["norm"].tolist() == ["the", "army", "moved", "."]
+    assert t["is_stop"].tolist() == [True, False, False, False]
+    assert t["is_punct"].tolist() == [False, False, False, True]
+
+
+def test_lemmas_when_asked():
+    t = tokens_of("Soldiers were killed.", lemmatize=True)
+    assert t["norm"].tolist() == ["soldier", "be", "kill", "."]
+
+
+def test_no_stop_list():
+    assert not tokens_of("The army.", stopwords=None)["is_stop"].any()
+
+
+def test_own_stop_list(tmp_path):
+    path = tmp_path / "stop.txt"
+    path.write_text("# mine\narmy\n")
+    assert tokens_of("The army.", stopwords=str(path))["is_stop"].tolist() == [False, True, False]
+
+
+def test_positions_run_across_sentences_of_a_document():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["One two. Three.", "Four."]})
+    t = tokenize(split_sentences(docs))
+    assert t[["doc_id", "sent_id", "position", "token"]].values.tolist() == [
+        ["a", 0, 0, "One"], ["a", 0, 1, "two"], ["a", 0, 2, "."], ["a", 1, 3, "Three"], ["a", 1, 4, "."],
+        ["b", 0, 0, "Four"], ["b", 0, 1, "."]]
+
+
+def test_empty_input_gives_empty_tables_with_columns():
+    docs = pd.DataFrame({"doc_id": pd.Series([], dtype=str), "text": pd.Series([], dtype=str)})
+    s = split_sentences(docs)
+    t = tokenize(s)
+    assert s.empty and list(s.columns) == ["doc_id", "sent_id", "paragraph_id", "start", "end", "text"]
+    assert t.empty and list(t.columns) == ["doc_id", "sent_id", "position", "token", "norm", "is_stop",
+                                           "is_punct", "start", "end"]
+
+
+def test_settings_fingerprint_changes_with_settings():
+    assert TextSettings().fingerprint() == TextSettings().fingerprint()
+    assert TextSettings().fingerprint() != TextSettings(lemmatize=True).fingerprint()
+    assert "the" in load_stopwords("english") and "army" not in load_stopwords("english")
