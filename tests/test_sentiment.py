@@ -303,8 +303,8 @@ def test_evaluate_hand_checked():
     # x - mean = (-1, 0, 1), y - mean = (-4/3, -1/3, 5/3): r = 3 / sqrt(2 * 14/3) = 0.98198
     assert r.pearson_r == pytest.approx(3 / math.sqrt(28 / 3))
     assert r.spearman_r == pytest.approx(1.0)
-    # classes: scores (thresholds +-0.05) -1 0 1 1 0; ratings (+-0.5) -1 0 1 -1 0
-    t = pd.DataFrame({"score": [-0.5, 0.0, 0.6, 0.7, 0.01], "human_mean": [-2.0, 0.1, 1.5, -1.0, 0.4],
+    # classes (thresholds +-0.05 for both): scores -1 0 1 1 0; ratings -1 0 1 -1 0
+    t = pd.DataFrame({"score": [-0.5, 0.0, 0.6, 0.7, 0.01], "human_mean": [-2.0, 0.0, 1.5, -1.0, 0.04],
                       "scorer": "x"})
     r = evaluate_sentiment(t, by="scorer").iloc[0]
     assert r.scorer == "x" and r.n == 5 and r.accuracy == 4 / 5
@@ -312,6 +312,9 @@ def test_evaluate_hand_checked():
     assert (r.f1_negative, r.f1_neutral, r.f1_positive) == pytest.approx((2 / 3, 1.0, 2 / 3))
     assert r.f1_macro == pytest.approx((2 / 3 + 1 + 2 / 3) / 3)
     assert r.f1_weighted == pytest.approx((2 / 3 * 2 + 1 * 2 + 2 / 3 * 1) / 5)
+    # rating thresholds -2.5 / +0.5: ratings -2.0 and -1.0 become neutral -> classes 0 0 1 0 0;
+    # agreement with scores -1 0 1 1 0 on rows 2, 3, 5 -> 3/5
+    assert evaluate_sentiment(t, rating_negative=-2.5, rating_positive=0.5).accuracy.iloc[0] == 3 / 5
 
 
 def test_read_ratings(tmp_path):
