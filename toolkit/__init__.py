@@ -32,6 +32,8 @@ from .measures import (
 from .text import TextSettings, load_stopwords, normalize_whitespace, split_paragraphs, split_sentences, tokenize
 # -- annotate
 from .annotate import AnnotationSettings, Annotations, annotate, annotate_batch, default_cache_dir, read_table
+# -- report
+from .report import make_stamp, render_reports, run_reports, show_stamp, show_table
 # -- overview
 from .overview import PERIODS, count_documents, describe_corpus, measure_documents, summarize_by
 # -- plots (each analysis adds its own names)
