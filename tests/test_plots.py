@@ -84,3 +84,54 @@ def test_plot_dispersion_one_row_per_term():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["truce (3)", "war (2)", "peace (0)"]
     assert ax.get_xlim() == (0.0, 1.0)
     _close_figures()
+
+
+# -- actor plots (notebook 03) -----------------------------------------------------------------
+
+
+def _actor_pairs():
+    from test_cooccurrence import MENTIONS, SENTENCES
+
+    from toolkit.cooccurrence import count_pairs
+
+    return count_pairs(MENTIONS, sentences=SENTENCES)
+
+
+def test_plot_cooccurrence_heatmap_is_a_symmetric_matrix_with_names():
+    import numpy as np
+    import pandas as pd
+
+    from toolkit import plots
+
+    pairs = _actor_pairs()
+    names = pd.DataFrame({"actor": ["A", "B", "C"], "name": ["Alpha", "Beta", "Gamma"]})
+    ax = plots.plot_cooccurrence_heatmap(pairs, value="joint", actors=names)
+    # actors by units mentioning them: A 3, B 3, C 2 (ties by id); cells: A-B 2, B-C 1, A-C empty
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Alpha", "Beta", "Gamma"]
+    values = ax.collections[0].get_array().reshape(3, 3)
+    assert values[0, 1] == values[1, 0] == 2 and values[1, 2] == values[2, 1] == 1
+    assert np.ma.is_masked(values[0, 2])
+    assert "units with both actors" in ax.get_title()
+    empty = plots.plot_cooccurrence_heatmap(pairs.iloc[:0])
+    assert "fewer than two actors" in empty.texts[0].get_text()
+    _close_figures()
+
+
+def test_plot_actor_network_draws_the_nodes_and_edges():
+    import networkx as nx
+
+    from toolkit import plots
+    from toolkit.cooccurrence import build_graph
+
+    graph = build_graph(_actor_pairs(), weight="joint")
+    ax = plots.plot_actor_network(graph, label="actor", highlight="B")
+    # 3 nodes (one PathCollection), 2 edges (one LineCollection), 3 labels
+    assert len(ax.collections[1].get_offsets()) == 3
+    assert len(ax.collections[0].get_segments()) == 2
+    assert sorted(t.get_text() for t in ax.texts) == ["A", "B", "C"]
+    assert "line width: joint" in ax.get_title()
+    top = plots.plot_actor_network(graph, top=2)
+    # the two strongest nodes: B (2 + 1) and A (2)
+    assert sorted(t.get_text() for t in top.texts) == ["A", "B"]
+    assert "no pairs" in plots.plot_actor_network(nx.Graph()).texts[0].get_text()
+    _close_figures()

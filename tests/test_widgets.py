@@ -68,3 +68,62 @@ def test_explore_frequencies_shows_static_view_first(monkeypatch):
     explorer = widgets.explore_frequencies(make_tokens(documents), documents, terms="gaza", columns=["source"])
     assert [type(o).__name__ for o in shown][-3:] == ["Markdown", "Figure", "DataFrame"]
     assert list(explorer.kwic.columns) == ["doc_id", "date", "source", "left", "match", "right"]
+
+
+# -- actor explorer (notebook 03) --------------------------------------------------------------
+
+
+def _actor_explorer(**options):
+    from test_cooccurrence import DOCUMENTS, MENTIONS, SENTENCES
+
+    from toolkit.cooccurrence import count_pairs
+    from toolkit.widgets import ActorExplorer
+
+    pairs = count_pairs(MENTIONS, sentences=SENTENCES)
+    return ActorExplorer(pairs, MENTIONS, SENTENCES, DOCUMENTS, **options)
+
+
+def test_actor_explorer_default_and_callbacks():
+    explorer = _actor_explorer(measure="joint")
+    # default: the actor with most partners, B (A and C); partners by joint: A (2), then C (1)
+    assert explorer.actor_box.value == "B"
+    assert explorer.partners[["partner", "joint"]].values.tolist() == [["A", 2], ["C", 1]]
+    # evidence with the strongest partner A: d1 s0 and d2 s0, with date, file and outlet
+    assert explorer.partner_box.value == "A"
+    assert explorer.evidence[["doc_id", "outlet", "text"]].values.tolist() == [
+        ["d1", "X", "A met B."], ["d2", "Y", "A, B and A."]]
+    assert explorer.figure is not None
+    # picking an actor runs the callback: C has one partner, B, in d1 s2
+    explorer.actor_box.value = "C"
+    assert explorer.partners["partner"].tolist() == ["B"]
+    assert explorer.evidence["text"].tolist() == ["B saw C."]
+    # picking a partner, and the same from code
+    explorer.update(actor="B")
+    explorer.partner_box.value = "C"
+    assert explorer.evidence["text"].tolist() == ["B saw C."]
+    assert explorer.update(partner="A").evidence["doc_id"].tolist() == ["d1", "d2"]
+    assert "B" in explorer.message and "2 partners" in explorer.message
+
+
+def test_actor_explorer_without_pairs_and_static_view(monkeypatch):
+    import matplotlib.figure
+    import pandas as pd
+
+    explorer = _actor_explorer(actor="A")
+    shown = _record_displays(monkeypatch)
+    explorer.show_static()
+    # a note, then the partners table, the ego network figure and the evidence table
+    assert [type(o).__name__ for o in shown] == ["Markdown", "DataFrame", "Figure", "DataFrame"]
+    assert isinstance(shown[2], matplotlib.figure.Figure) and shown[1]["partner"].tolist() == ["B"]
+    assert "Static view" in shown[0].data
+
+    from test_cooccurrence import MENTIONS, SENTENCES
+
+    from toolkit.cooccurrence import count_pairs
+    from toolkit.widgets import explore_actors
+
+    shown.clear()
+    empty = explore_actors(count_pairs(MENTIONS.iloc[:0]), MENTIONS.iloc[:0], SENTENCES)
+    assert empty.figure is None and "nothing to explore" in empty.message
+    assert [type(o).__name__ for o in shown] == ["Markdown"]
+    assert isinstance(empty.partners, pd.DataFrame) and empty.partners.empty

@@ -381,7 +381,8 @@ def build_graph(
     -------
     networkx.Graph
         Nodes: actor ids, with ``count`` (units mentioning the actor), ``name``, ``type``.
-        Edges: every column of the pair (``joint``, ``npmi``, ...) plus ``weight``.
+        Edges: every column of the pair (``joint``, ``npmi``, ...) plus ``weight``. The graph's
+        own attribute ``weight`` names the measure the weights came from.
 
     Examples
     --------
@@ -399,7 +400,7 @@ def build_graph(
     if positive:
         keep = keep[keep[weight] > 0]
     info = _actor_table(actors)
-    graph = nx.Graph()
+    graph = nx.Graph(weight=weight)
     counts = pd.concat([pairs[["actor_a", "count_a"]].set_axis(["actor", "count"], axis=1),
                         pairs[["actor_b", "count_b"]].set_axis(["actor", "count"], axis=1)])
     counts = counts.groupby("actor")["count"].max() if len(counts) else pd.Series(dtype="int64")

@@ -22,6 +22,9 @@ __all__ = [
     "plot_trends",
     "plot_keyness",
     "plot_dispersion",
+    # -- actors
+    "plot_cooccurrence_heatmap",
+    "plot_actor_network",
 ]
 
 
@@ -319,4 +322,144 @@ def plot_dispersion(hits: pd.DataFrame, *, x: str = "corpus_position", terms=Non
         ax.set_xlabel(x)
     ax.set_title(title or "Where each term occurs (one tick per occurrence)")
     sns.despine(ax=ax, left=True)
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# actors (notebook 03): co-occurrence heatmap, network drawing
+
+_MEASURE_LABELS = {
+    "joint": "units with both actors",
+    "npmi": "NPMI (-1 never together, 0 chance, 1 always together)",
+    "pmi": "PMI (bits above chance)",
+    "log_likelihood": "log-likelihood G2",
+    "dice": "Dice coefficient",
+    "jaccard": "Jaccard coefficient",
+}
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def _actor_names(actors):
+    if actors is None:
+        return {}
+    table = getattr(actors, "actors", actors)
+    return dict(zip(table["actor"], table["name"]))
+
+
+def plot_cooccurrence_heatmap(pairs: pd.DataFrame, *, value: str = "npmi", top: int = 20, actors=None,
+                              title: str | None = None, ax=None):
+    """Heatmap of a measure between the most frequent actors (a symmetric actor-by-actor matrix).
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        From :func:`toolkit.count_pairs` (one period).
+    value : str
+        The measure shown (``npmi``, ``joint``, ``pmi``, ``log_likelihood``, ``dice``, ``jaccard``).
+    top : int
+        How many actors (those mentioned in most units).
+    actors : ActorDictionary or pandas.DataFrame, optional
+        For readable names on the axes.
+    title : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Empty cells: pairs never seen together (or below the minimum count).
+    """
+    import numpy as np
+
+    counts = pd.concat([pairs[["actor_a", "count_a"]].set_axis(["actor", "count"], axis=1),
+                        pairs[["actor_b", "count_b"]].set_axis(["actor", "count"], axis=1)])
+    order = counts.groupby("actor")["count"].max().sort_values(ascending=False, kind="stable").head(top).index.tolist()
+    size = max(len(order), 2)
+    ax = _axes(ax, size=(min(3 + 0.45 * size, 14), min(2.5 + 0.4 * size, 13)))
+    if len(order) < 2:
+        return _empty(ax, "fewer than two actors co-occur: no matrix to show")
+    names = _actor_names(actors)
+    keep = pairs[pairs["actor_a"].isin(order) & pairs["actor_b"].isin(order)]
+    matrix = pd.DataFrame(np.nan, index=order, columns=order)
+    for a, b, v in zip(keep["actor_a"], keep["actor_b"], keep[value]):
+        matrix.loc[a, b] = v
+        matrix.loc[b, a] = v
+    labels = [_short(str(names.get(a, a)), 32) for a in order]
+    matrix.index, matrix.columns = labels, labels
+    diverging = value in ("npmi", "pmi")
+    limit = np.nanmax(np.abs(matrix.to_numpy())) if matrix.notna().any().any() else 1.0
+    sns.heatmap(matrix, ax=ax, cmap="vlag" if diverging else "rocket_r", center=0 if diverging else None,
+                vmin=-limit if diverging else None, vmax=limit if diverging else None,
+                annot=len(order) <= 12, fmt=".2f" if value != "joint" else ".0f",
+                linewidths=0.5, linecolor="white", square=True,
+                cbar_kws={"label": _MEASURE_LABELS.get(value, value), "shrink": 0.7})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title or f"Actor co-occurrence: {_MEASURE_LABELS.get(value, value)} (top {len(order)} actors)")
+    return ax
+
+
+def plot_actor_network(graph, *, top: int = 40, weight: str = "weight", label: str = "name",
+                       highlight: str | None = None, seed: int = 0, title: str | None = None, ax=None):
+    """A readable drawing of an actor network: the strongest nodes, sized by mentions, coloured by community.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From :func:`toolkit.build_graph` (positive weights).
+    top : int
+        Draw at most this many nodes (the largest weighted degree), with the edges among them.
+    weight : str
+        Edge attribute for the layout and line widths.
+    label : str
+        Node attribute for labels (``name`` or ``actor`` for ids).
+    highlight : str, optional
+        An actor drawn with a thick outline (the centre of an ego network).
+    seed : int
+        Layout seed (the same seed gives the same picture).
+    title : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import networkx as nx
+    import numpy as np
+
+    from .cooccurrence import find_communities
+
+    ax = _axes(ax, size=(10, 8))
+    if graph.number_of_edges() == 0:
+        return _empty(ax, "no pairs of actors to draw (too few co-occurrences)")
+    strength = dict(graph.degree(weight=weight))
+    nodes = sorted(graph.nodes, key=lambda n: (-strength[n], n))[:top]
+    if highlight is not None and highlight in graph and highlight not in nodes:
+        nodes = nodes[:-1] + [highlight]
+    sub = graph.subgraph(nodes).copy()
+    sub.remove_nodes_from([n for n in list(sub.nodes) if sub.degree(n) == 0 and n != highlight])
+    weights = np.array([d.get(weight, 1.0) for _, _, d in sub.edges(data=True)], dtype=float)
+    top_weight = weights.max() if len(weights) and weights.max() > 0 else 1.0
+    for _, _, d in sub.edges(data=True):
+        d["_layout"] = max(float(d.get(weight, 1.0)) / top_weight, 0.01)
+    pos = nx.spring_layout(sub, weight="_layout", seed=seed, k=1.8 / max(len(sub), 1) ** 0.5, iterations=200)
+    community = find_communities(sub, weight="_layout").set_index("actor")["community"]
+    palette = sns.color_palette("tab10", 10)
+    colours = [palette[int(community.get(n, 0)) % 10] for n in sub.nodes]
+    counts = np.array([sub.nodes[n].get("count", 1) or 1 for n in sub.nodes], dtype=float)
+    sizes = 120 + 1800 * np.sqrt(counts / counts.max())
+    widths = [0.4 + 4.0 * d["_layout"] for _, _, d in sub.edges(data=True)]
+    nx.draw_networkx_edges(sub, pos, ax=ax, width=widths, alpha=0.35, edge_color="0.35")
+    nx.draw_networkx_nodes(sub, pos, ax=ax, node_size=sizes, node_color=colours, alpha=0.9,
+                           linewidths=[3.0 if n == highlight else 0.5 for n in sub.nodes], edgecolors="0.15")
+    labels = {n: _short(str(sub.nodes[n].get(label, n)), 26) for n in sub.nodes}
+    nx.draw_networkx_labels(sub, pos, labels=labels, ax=ax, font_size=8,
+                            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5})
+    measure = graph.graph.get("weight", weight) if weight == "weight" else weight
+    ax.set_title(title or f"Actor network: {len(sub)} actors, {sub.number_of_edges()} pairs "
+                          f"(node size: mentions; colour: community; line width: {measure})")
+    ax.margins(0.08)
+    ax.set_axis_off()
     return ax

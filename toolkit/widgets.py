@@ -15,6 +15,9 @@ __all__ = [
     # -- frequency
     "FrequencyExplorer",
     "explore_frequencies",
+    # -- actors
+    "ActorExplorer",
+    "explore_actors",
 ]
 
 
@@ -187,3 +190,221 @@ def explore_frequencies(tokens: pd.DataFrame, documents: pd.DataFrame, *, terms=
     if static:
         explorer.show_static()
     return explorer
+
+
+# ---------------------------------------------------------------------------------------------
+# actors (notebook 03): pick an actor -> its partners, ego network and the evidence for a pair
+
+
+class ActorExplorer:
+    """Pick an actor: its partners (strongest first), its ego network, and the passages that join
+    it to a chosen partner.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        From :func:`toolkit.count_pairs` (one period).
+    mentions, sentences : pandas.DataFrame
+        The tables the pairs were counted from (for the evidence).
+    documents : pandas.DataFrame, optional
+        Adds the date, file and ``columns`` of each article to the evidence.
+    actor : str, optional
+        The actor shown first; by default the one with most partners (then most mentions).
+    actors : ActorDictionary or pandas.DataFrame, optional
+        For readable names.
+    measure : str
+        The measure partners are ranked by and the network is weighted by (``npmi``, ``joint``, ...).
+    window, tokens
+        The window the pairs were counted with (and the tokens for a token window).
+    max_partners : int
+        Partners listed and drawn.
+    max_evidence : int
+        Passages shown.
+    columns : iterable of str
+        Document columns added to the evidence (``outlet``).
+
+    Attributes
+    ----------
+    partners : pandas.DataFrame
+        The current actor's partners (:func:`toolkit.list_partners`), at most ``max_partners``.
+    evidence : pandas.DataFrame
+        The passages for the current pair (:func:`toolkit.find_evidence`).
+    figure : matplotlib.figure.Figure or None
+        The ego network.
+    message : str
+        What is shown, in words.
+    widget : ipywidgets.VBox
+
+    Examples
+    --------
+    >>> explorer = ActorExplorer(pairs, mentions, sentences, documents)   # doctest: +SKIP
+    >>> explorer.update(actor="TUR", partner="RUS").evidence              # doctest: +SKIP
+    """
+
+    def __init__(self, pairs: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame,
+                 documents: pd.DataFrame | None = None, *, actor: str | None = None, actors=None,
+                 measure: str = "npmi", window="sentence", tokens: pd.DataFrame | None = None,
+                 max_partners: int = 15, max_evidence: int = 10, columns=("outlet",)):
+        import ipywidgets as widgets
+
+        from .cooccurrence import build_graph
+
+        self.pairs, self.mentions, self.sentences, self.documents = pairs, mentions, sentences, documents
+        self.measure, self.window, self.tokens = measure, window, tokens
+        self.max_partners, self.max_evidence = max_partners, max_evidence
+        self.columns = tuple(c for c in ("date", "file", *columns) if documents is not None and c in documents.columns)
+        table = getattr(actors, "actors", actors)
+        self.names = dict(zip(table["actor"], table["name"])) if table is not None else {}
+        self.graph = build_graph(pairs, weight=measure, actors=actors) if len(pairs) else None
+        degree = pd.concat([pairs["actor_a"], pairs["actor_b"]]).value_counts()
+        counts = pd.concat([pairs[["actor_a", "count_a"]].set_axis(["actor", "count"], axis=1),
+                            pairs[["actor_b", "count_b"]].set_axis(["actor", "count"], axis=1)]
+                           ).groupby("actor")["count"].max()
+        order = sorted(degree.index, key=lambda a: (-degree[a], -counts.get(a, 0), a))
+        self.choices = order
+        self.partners = pd.DataFrame()
+        self.evidence = pd.DataFrame()
+        self.figure = None
+        self.message = ""
+        self._updating = False
+        self.actor_box = widgets.Dropdown(
+            options=[(f"{self.names.get(a, a)} ({a}, {int(degree[a])} partners)", a) for a in order],
+            value=(actor if actor in order else (order[0] if order else None)), description="actor")
+        self.partner_box = widgets.Dropdown(options=[], description="evidence with")
+        self.status = widgets.HTML()
+        self.table_output = widgets.Output()
+        self.plot_output = widgets.Output()
+        self.evidence_output = widgets.Output()
+        self.widget = widgets.VBox([widgets.HBox([self.actor_box, self.partner_box]), self.status,
+                                    widgets.HBox([self.table_output, self.plot_output]), self.evidence_output])
+        self.actor_box.observe(self._on_actor, names="value")
+        self.partner_box.observe(self._on_partner, names="value")
+        if actor is not None and actor not in order:
+            self.message = f"{actor} has no partners here."
+        self.update(actor=self.actor_box.value)
+
+    def _on_actor(self, change):
+        if not self._updating:
+            self.update(actor=change["new"])
+
+    def _on_partner(self, change):
+        if not self._updating:
+            self.update(partner=change["new"])
+
+    def _name(self, actor):
+        return f"{self.names.get(actor, actor)} ({actor})" if actor in self.names else str(actor)
+
+    def update(self, actor: str | None = None, partner: str | None = None) -> "ActorExplorer":
+        """Show an actor (its partners, ego network, evidence with its strongest or a given partner).
+
+        Returns the explorer itself, so ``explorer.update(actor="TUR").partners`` reads the table.
+        """
+        import matplotlib.pyplot as plt
+        import networkx as nx
+        from IPython.display import display
+
+        from .cooccurrence import find_evidence, list_partners
+        from .plots import plot_actor_network
+
+        actor_changed = actor is not None and actor != getattr(self, "actor", None)
+        if actor is None:
+            actor = getattr(self, "actor", None)
+        self.actor = actor
+        if self.figure is not None:
+            plt.close(self.figure)
+            self.figure = None
+        if actor is None or actor not in self.choices:
+            self.partners, self.evidence = pd.DataFrame(), pd.DataFrame()
+            self.partner = None
+            self.message = (f"{self._name(actor)} has no partners here." if actor is not None
+                            else "No pairs of actors co-occur in these articles: nothing to explore.")
+        else:
+            partners = list_partners(self.pairs, actor, by=self.measure)
+            self.partners = partners.head(self.max_partners)[
+                ["partner", "joint", "count_a", "count_b", "total", "npmi", "pmi", "log_likelihood", "p_value"]]
+            self.partners.insert(1, "name", [self.names.get(p, p) for p in self.partners["partner"]])
+            options = list(self.partners["partner"])
+            if partner is None and not actor_changed:
+                partner = getattr(self, "partner", None)
+            if partner not in options:
+                partner = options[0] if options else None
+            self.partner = partner
+            self._updating = True
+            try:
+                if self.actor_box.value != actor:
+                    self.actor_box.value = actor
+                self.partner_box.options = [(self.names.get(p, p), p) for p in options]
+                self.partner_box.value = partner
+            finally:
+                self._updating = False
+            self.evidence = find_evidence(self.mentions, self.sentences, actor, partner, window=self.window,
+                                          documents=self.documents, tokens=self.tokens,
+                                          document_columns=self.columns, limit=self.max_evidence)
+            ego = nx.ego_graph(self.graph, actor) if self.graph is not None and actor in self.graph else nx.Graph()
+            keep = [actor] + [p for p in options if p in ego]
+            ego = ego.subgraph(keep).copy()
+            ax = plot_actor_network(ego, top=self.max_partners + 1, highlight=actor,
+                                    title=f"{self.names.get(actor, actor)} and its partners "
+                                          f"(line width: {self.measure})")
+            self.figure = ax.figure
+            plt.close(self.figure)
+            total = len(partners)
+            self.message = (f"{self._name(actor)}: {total} partners, the {len(self.partners)} strongest by "
+                            f"{self.measure} listed. Evidence with {self._name(partner)}: "
+                            f"{len(self.evidence)} passages shown.")
+        self.status.value = f"<i>{self.message}</i>"
+        for output in (self.table_output, self.plot_output, self.evidence_output):
+            output.clear_output(wait=True)
+        if self.figure is not None:
+            with self.table_output:
+                display(self.partners)
+            with self.plot_output:
+                display(self.figure)
+            with self.evidence_output:
+                display(self.evidence)
+        return self
+
+    def show_static(self):
+        """Display the current state as ordinary outputs (note, partners, network, evidence)."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"*Static view of the actor explorer. {self.message}*"))
+        if self.figure is not None:
+            display(self.partners)
+            display(self.figure)
+            display(self.evidence)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def explore_actors(pairs: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame,
+                   documents: pd.DataFrame | None = None, *, actor: str | None = None, actors=None,
+                   measure: str = "npmi", window="sentence", tokens: pd.DataFrame | None = None,
+                   max_partners: int = 15, max_evidence: int = 10, columns=("outlet",),
+                   static: bool = True) -> ActorExplorer:
+    """An actor explorer (pick an actor: partners, ego network, evidence), after a static view of its default.
+
+    Parameters
+    ----------
+    pairs, mentions, sentences, documents, actor, actors, measure, window, tokens, max_partners,
+    max_evidence, columns
+        As in :class:`ActorExplorer`.
+    static : bool
+        Display the default partners, network and evidence as plain outputs first (so the
+        rendered HTML shows them without a kernel).
+
+    Returns
+    -------
+    ActorExplorer
+        Displayed as the live widget when it is the last value of a notebook cell.
+    """
+    explorer = ActorExplorer(pairs, mentions, sentences, documents, actor=actor, actors=actors, measure=measure,
+                             window=window, tokens=tokens, max_partners=max_partners,
+                             max_evidence=max_evidence, columns=columns)
+    if static:
+        explorer.show_static()
+    return explorer
+
