@@ -83,3 +83,21 @@ from .detokenize import DETOKENIZE_RULES_VERSION, detect_pretokenized, detokeniz
 from .boilerplate import boilerplate_texts, count_words, find_boilerplate, locate_boilerplate
 from .duplicates import DUPLICATES_VERSION, drop_near_duplicates, find_duplicates
 from .hygiene import summarise_hygiene
+# -- actors
+from .actors import ActorDictionary, find_candidates, find_mentions, load_actors, parse_actors, roll_up_mentions
+# -- actor plots and explorer
+from .plots import plot_actor_network, plot_cooccurrence_heatmap
+from .widgets import ActorExplorer, explore_actors
+# -- cooccurrence
+from .cooccurrence import (
+    build_graph,
+    compare_periods,
+    count_pairs,
+    describe_graph,
+    export_graph,
+    find_communities,
+    find_evidence,
+    graphs_by_period,
+    list_partners,
+    score_pairs,
+)
