@@ -350,3 +350,21 @@ def test_candidates_are_uncovered_proper_noun_phrases_with_counts_and_examples()
     # with one more lowercase use removed, "Officials" (2 capitalised, 1 lowercase) is proposed
     s.loc[3, "text"] = "Officials told officials, Fuat Oktay and others."
     assert "Officials" in set(find_candidates(s, RULES, min_count=2)["candidate"])
+
+
+def test_count_mentions_overall_and_by_period():
+    from toolkit.actors import count_mentions
+
+    s = pd.concat([sents("Turkey and Turkey.", "Syria.", doc="a"), sents("Turkey.", doc="b")], ignore_index=True)
+    m = find_mentions(s, RULES)
+    # TUR: 3 mentions in 2 sentences (a0, b0) of 2 articles; SYR: 1 in a1
+    assert count_mentions(m)[["actor", "mentions", "sentences", "documents"]].values.tolist() == [
+        ["TUR", 3, 2, 2], ["SYR", 1, 1, 1]]
+    named = count_mentions(m, d("actors:\n  - id: TUR\n    name: Turkey\n    type: country\n"))
+    assert named[["actor", "name", "type"]].values.tolist() == [["TUR", "Turkey", "country"], ["SYR", "SYR", ""]]
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "date": pd.to_datetime(["2020-01-05", "2020-02-05"])})
+    by_month = count_mentions(m, documents=docs, period="M")
+    # January (a): TUR 2 mentions in 1 sentence, SYR 1; February (b): TUR 1
+    assert by_month[["period", "actor", "mentions", "sentences"]].values.tolist() == [
+        [pd.Timestamp("2020-01-01"), "TUR", 2, 1], [pd.Timestamp("2020-01-01"), "SYR", 1, 1],
+        [pd.Timestamp("2020-02-01"), "TUR", 1, 1]]

@@ -84,7 +84,15 @@ from .boilerplate import boilerplate_texts, count_words, find_boilerplate, locat
 from .duplicates import DUPLICATES_VERSION, drop_near_duplicates, find_duplicates
 from .hygiene import summarise_hygiene
 # -- actors
-from .actors import ActorDictionary, find_candidates, find_mentions, load_actors, parse_actors, roll_up_mentions
+from .actors import (
+    ActorDictionary,
+    count_mentions,
+    find_candidates,
+    find_mentions,
+    load_actors,
+    parse_actors,
+    roll_up_mentions,
+)
 # -- actor plots and explorer
 from .plots import plot_actor_network, plot_cooccurrence_heatmap
 from .widgets import ActorExplorer, explore_actors

@@ -63,6 +63,7 @@ __all__ = [
     "parse_actors",
     "find_mentions",
     "roll_up_mentions",
+    "count_mentions",
     "find_candidates",
     "MENTION_COLUMNS",
 ]
@@ -689,6 +690,70 @@ def roll_up_mentions(
         current[first["row"].to_numpy()] = first["member_of"].to_numpy(dtype=object)
     out["actor"] = pd.array(current, dtype=str)
     return out
+
+
+def count_mentions(
+    mentions: pd.DataFrame,
+    dictionary=None,
+    *,
+    documents: pd.DataFrame | None = None,
+    period: str | None = None,
+    id_column: str = "doc_id",
+    date_column: str = "date",
+) -> pd.DataFrame:
+    """How often each actor is mentioned: mentions, sentences and articles.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        One row per mention.
+    dictionary : ActorDictionary or path-like, optional
+        Adds each actor's ``name`` and ``type``.
+    documents : pandas.DataFrame, optional
+        One row per article with ``date``; needed for ``period``.
+    period : str, optional
+        ``"M"``, ``"W"``, ``"Q"``, ``"Y"``...: count per period (a first column ``period``, the
+        period's start date).
+    id_column, date_column : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per actor (per period): ``actor``, ``name``, ``type`` (with a dictionary),
+        ``mentions``, ``sentences`` (sentences mentioning it), ``documents`` (articles); most
+        mentioned first.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [0, 0, 3], "actor": ["TUR", "TUR", "TUR"]})
+    >>> count_mentions(m)[["actor", "mentions", "sentences", "documents"]].values.tolist()
+    [['TUR', 3, 2, 2]]
+    """
+    frame = mentions[[id_column, "sent_id", "actor"]].copy()
+    group = ["actor"]
+    if period:
+        if documents is None:
+            raise ValueError("counting by period needs the documents table (documents=...) for the dates")
+        dates = documents.drop_duplicates(id_column).set_index(id_column)[date_column]
+        frame["period"] = pd.to_datetime(frame[id_column].map(dates)).dt.to_period(period).dt.start_time
+        group = ["period", "actor"]
+    grouped = frame.groupby(group)
+    out = pd.DataFrame({
+        "mentions": grouped.size(),
+        "sentences": frame.drop_duplicates(group + [id_column, "sent_id"]).groupby(group).size(),
+        "documents": grouped[id_column].nunique(),
+    }).reset_index()
+    for column in ("mentions", "sentences", "documents"):
+        out[column] = out[column].astype("int64")
+    out["actor"] = out["actor"].astype(str)
+    if dictionary is not None:
+        info = load_actors(dictionary).actors.set_index("actor")
+        out.insert(len(group), "name", out["actor"].map(info["name"]).fillna(out["actor"]).astype(str))
+        out.insert(len(group) + 1, "type", out["actor"].map(info["type"]).fillna("").astype(str))
+    order = (["period"] if period else []) + ["mentions", "actor"]
+    ascending = ([True] if period else []) + [False, True]
+    return out.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
