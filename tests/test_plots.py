@@ -135,3 +135,66 @@ def test_plot_actor_network_draws_the_nodes_and_edges():
     assert sorted(t.get_text() for t in top.texts) == ["A", "B"]
     assert "no pairs" in plots.plot_actor_network(nx.Graph()).texts[0].get_text()
     _close_figures()
+
+
+# -- sentiment plots (notebook 04) -------------------------------------------------------------
+
+
+def _tone_tables():
+    from test_sentiment import make_tone_tables
+
+    return make_tone_tables()
+
+
+def test_plot_tone_over_time_one_line_per_group_with_band():
+    import matplotlib.pyplot as plt
+
+    from toolkit import plots, sentiment
+
+    scores, mentions, _, documents = _tone_tables()
+    tone = sentiment.tone_toward_actors(scores, mentions, documents=documents, period="M", n_boot=200)
+    ax = plots.plot_tone_over_time(tone, by="actor", actors={"Russia": "Russian Federation"})
+    # two actors: a solid line and a dashed baseline each; Russia has only March (1 point)
+    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-" and line.get_label()[0] != "_"]
+    assert sorted(line.get_label() for line in solid) == ["Russian Federation", "Turkey"]
+    assert len([line for line in ax.get_lines() if line.get_linestyle() == "--"]) == 2
+    assert "dashed: all sentences" in ax.get_title()
+    empty = plots.plot_tone_over_time(tone, min_sentences=100)
+    assert "no scored sentences" in empty.texts[0].get_text()
+    plt.close("all")
+
+
+def test_plot_tone_by_group_labels_carry_the_counts():
+    import matplotlib.pyplot as plt
+
+    from toolkit import plots, sentiment
+
+    scores, mentions, _, documents = _tone_tables()
+    by_source = sentiment.tone_by_source(scores, documents, n_boot=0)
+    ax = plots.plot_tone_by_group(by_source, group="source")
+    # sorted by mean: BBC (a, c: -1.5/3 = -0.5) below Reuters (b: 2/4 = 0.5)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["BBC  (n = 3)", "Reuters  (n = 4)"]
+    pairs = sentiment.tone_between_actors(scores, mentions, n_boot=0)
+    ax = plots.plot_tone_by_group(pairs, group="pair")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Russia + Turkey  (n = 2)"]
+    assert "no source" in plots.plot_tone_by_group(by_source, min_sentences=9).texts[0].get_text()
+    plt.close("all")
+
+
+def test_plot_dyad_tone_matrix_cells_and_blank_when_thin():
+    import matplotlib.pyplot as plt
+
+    from toolkit import plots, sentiment
+
+    scores, mentions, _, _ = _tone_tables()
+    extra = mentions.iloc[[6]].assign(actor="Iran")  # Iran with Turkey in c/0 only: 1 sentence
+    import pandas as pd
+
+    dyads = sentiment.tone_between_actors(scores, pd.concat([mentions, extra]), n_boot=0)
+    ax = plots.plot_dyad_tone(dyads, min_sentences=1)
+    # three actors; Russia + Turkey: mean 0.00 over 2 sentences; Iran + Turkey: -1.00 over 1
+    cells = sorted(t.get_text() for t in ax.texts)
+    assert cells == ["+0.00\n2", "+0.00\n2", "-1.00\n1", "-1.00\n1"]
+    thin = plots.plot_dyad_tone(dyads, min_sentences=3)
+    assert "no pair of actors" in thin.texts[0].get_text()
+    plt.close("all")

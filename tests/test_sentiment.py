@@ -167,15 +167,34 @@ def test_versions_are_stable_strings_and_scorers_pickle():
 # -- aggregates and intervals -------------------------------------------------------------------
 
 
-@pytest.fixture
-def tiny():
-    # doc a: -0.5, 0.0 (mean -0.25); doc b: 0.5, 1.0, 0.0, 0.5 (mean 0.5); doc c: -1.0
-    return pd.DataFrame({
+def make_tone_tables():
+    """Tiny sentiment, mentions, sentences and documents tables (also used by test_plots/test_widgets).
+
+    Scores: doc a -0.5, 0.0 (mean -0.25); doc b 0.5, 1.0, 0.0, 0.5 (mean 0.5); doc c -1.0.
+    Mentions: Russia in a/0, a/1 (twice), b/0; Turkey in a/0, b/0, c/0.
+    Dates: a 2011-03-02 (BBC), b 2011-03-30 (Reuters), c 2011-04-01 (BBC).
+    """
+    sentiment = pd.DataFrame({
         "doc_id": ["a", "a", "b", "b", "b", "b", "c"],
         "sent_id": [0, 1, 0, 1, 2, 3, 0],
         "scorer": "vader",
         "score": [-0.5, 0.0, 0.5, 1.0, 0.0, 0.5, -1.0],
     })
+    rows = [("a", 0, "Russia"), ("a", 1, "Russia"), ("a", 1, "Russia"), ("b", 0, "Russia"),
+            ("a", 0, "Turkey"), ("b", 0, "Turkey"), ("c", 0, "Turkey")]
+    mentions = pd.DataFrame([(d, s, a, a, 0, len(a)) for d, s, a in rows],
+                            columns=["doc_id", "sent_id", "actor", "alias", "start", "end"])
+    sentences = pd.DataFrame({"doc_id": sentiment.doc_id, "sent_id": sentiment.sent_id,
+                              "text": [f"s{i}" for i in range(7)]})
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"],
+                              "date": pd.to_datetime(["2011-03-02", "2011-03-30", "2011-04-01"]),
+                              "source": ["BBC", "Reuters", "BBC"]})
+    return sentiment, mentions, sentences, documents
+
+
+@pytest.fixture
+def tiny():
+    return make_tone_tables()[0]
 
 
 def test_summary_point_estimates(tiny):
@@ -242,10 +261,7 @@ def test_by_period_and_source(tiny):
 @pytest.fixture
 def mentions():
     # hand-made mentions (schema of toolkit.actors): Russia in a/0, a/1 (twice), b/0; Turkey in a/0, b/0, c/0
-    rows = [("a", 0, "Russia"), ("a", 1, "Russia"), ("a", 1, "Russia"), ("b", 0, "Russia"),
-            ("a", 0, "Turkey"), ("b", 0, "Turkey"), ("c", 0, "Turkey")]
-    return pd.DataFrame([(d, s, a, a, 0, len(a)) for d, s, a in rows],
-                        columns=["doc_id", "sent_id", "actor", "alias", "start", "end"])
+    return make_tone_tables()[1]
 
 
 def test_tone_toward_actors(tiny, mentions):

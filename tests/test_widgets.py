@@ -127,3 +127,55 @@ def test_actor_explorer_without_pairs_and_static_view(monkeypatch):
     assert empty.figure is None and "nothing to explore" in empty.message
     assert [type(o).__name__ for o in shown] == ["Markdown"]
     assert isinstance(empty.partners, pd.DataFrame) and empty.partners.empty
+
+
+# -- sentiment explorer (notebook 04) ----------------------------------------------------------
+
+
+def _sentiment_explorer(**options):
+    from test_sentiment import make_tone_tables
+
+    from toolkit.widgets import SentimentExplorer
+
+    return SentimentExplorer(*make_tone_tables(), n_boot=0, **options)
+
+
+def test_sentiment_explorer_default_and_callbacks():
+    explorer = _sentiment_explorer()
+    # default: the actor in most scored sentences; Russia and Turkey both have 3, Russia first by name
+    assert explorer.actor_box.value == "Russia" and explorer.partner_box.value is None
+    # Russia: a/0 -0.5, a/1 0.0, b/0 0.5 -> mean 0 over 3 sentences; all in March
+    assert explorer.summary[["n_sentences", "mean"]].values.tolist() == [[3, 0.0]]
+    assert explorer.tone["period"].tolist() == [__import__("pandas").Timestamp("2011-03-01")]
+    assert explorer.evidence[["side", "doc_id", "sent_id"]].values.tolist() == [["negative", "a", 0], ["positive", "b", 0]]
+    assert "3 sentences naming Russia in 2 articles" in explorer.message
+    # picking an actor in the dropdown runs the callback: Turkey -1/3 over 3 sentences
+    explorer.actor_box.value = "Turkey"
+    assert explorer.summary["n_sentences"].tolist() == [3]
+    assert abs(explorer.summary["mean"].iloc[0] + 1 / 3) < 1e-12
+    assert [v for _, v in explorer.partner_box.options] == [None, "Russia"]
+    # picking a partner: the pair's sentences a/0 and b/0, mean 0
+    explorer.partner_box.value = "Russia"
+    assert explorer.summary[["actor_a", "actor_b", "n_sentences", "mean"]].values.tolist() == [["Russia", "Turkey", 2, 0.0]]
+    assert "naming both Turkey and Russia" in explorer.message
+    # and from code
+    explorer.update(actor="Russia")
+    assert explorer.partner_box.value is None and explorer.summary["actor"].tolist() == ["Russia"]
+
+
+def test_sentiment_explorer_static_view_and_no_actors(monkeypatch):
+    import pandas as pd
+
+    from test_sentiment import make_tone_tables
+
+    from toolkit import widgets
+
+    shown = _record_displays(monkeypatch)
+    sentiment, mentions, sentences, documents = make_tone_tables()
+    explorer = widgets.explore_sentiment(sentiment, mentions, sentences, documents, actor="Turkey", n_boot=0)
+    assert [type(o).__name__ for o in shown][-3:] == ["Markdown", "Figure", "DataFrame"]
+    assert "actor: Turkey" in shown[-3].data
+    assert shown[-1]["doc_id"].tolist() == ["c", "a", "b"]  # -1.0, -0.5 negative; 0.5 positive
+    empty = widgets.SentimentExplorer(sentiment, mentions.iloc[:0], sentences, documents, n_boot=0)
+    assert empty.figure is None and "nothing to show" in empty.message
+    assert isinstance(empty.evidence, pd.DataFrame)

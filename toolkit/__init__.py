@@ -78,6 +78,8 @@ from .sentiment import (
     tone_by_source,
     tone_toward_actors,
 )
+from .plots import plot_dyad_tone, plot_tone_by_group, plot_tone_over_time
+from .widgets import SentimentExplorer, explore_sentiment
 # -- hygiene (detokenize, boilerplate, duplicates, summary)
 from .detokenize import DETOKENIZE_RULES_VERSION, detect_pretokenized, detokenize, is_pretokenized, restore_text
 from .boilerplate import boilerplate_texts, count_words, find_boilerplate, locate_boilerplate

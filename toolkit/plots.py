@@ -25,6 +25,10 @@ __all__ = [
     # -- actors
     "plot_cooccurrence_heatmap",
     "plot_actor_network",
+    # -- sentiment
+    "plot_tone_over_time",
+    "plot_tone_by_group",
+    "plot_dyad_tone",
 ]
 
 
@@ -462,4 +466,203 @@ def plot_actor_network(graph, *, top: int = 40, weight: str = "weight", label: s
                           f"(node size: mentions; colour: community; line width: {measure})")
     ax.margins(0.08)
     ax.set_axis_off()
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# sentiment (notebook 04): tone over time, tone by group (sources, actors, pairs), dyad matrix
+
+_TONE_LABELS = {
+    "mean": "mean sentence score (-1 negative .. +1 positive)",
+    "share_negative": "share of negative sentences",
+    "share_positive": "share of positive sentences",
+    "difference": "mean score minus the corpus baseline",
+}
+
+
+def _tone_names(actors):
+    if actors is None:
+        return {}
+    table = getattr(actors, "actors", actors)
+    if isinstance(table, dict):
+        return dict(table)
+    return dict(zip(table["actor"], table["name"]))
+
+
+def _tone_label(row, group, names):
+    if group == "pair":
+        return f"{names.get(row['actor_a'], row['actor_a'])} + {names.get(row['actor_b'], row['actor_b'])}"
+    value = row[group]
+    return str(names.get(value, value))
+
+
+def plot_tone_over_time(tone: pd.DataFrame, *, value: str = "mean", by: str | None = None, baseline: bool = True,
+                        actors=None, period_label: str = "month", min_sentences: int = 1,
+                        title: str | None = None, ax=None):
+    """Tone per period as lines with their confidence band (one line per group when ``by``).
+
+    Parameters
+    ----------
+    tone : pandas.DataFrame
+        One row per period (and group): ``period``, ``value`` with ``<value>_low`` /
+        ``<value>_high``, ``n_sentences`` (from :func:`toolkit.tone_by_period`,
+        :func:`toolkit.tone_by_source` with a period, or :func:`toolkit.tone_toward_actors`).
+    value : {"mean", "share_negative", "share_positive"}
+    by : str, optional
+        Group column: one line each (``"source"``, ``"actor"``, ``"scorer"``).
+    baseline : bool
+        Draw ``baseline_mean`` (dashed) when the table has it and ``value`` is ``"mean"``.
+    actors : ActorDictionary, DataFrame (actor, name) or dict, optional
+        Readable names for actor ids.
+    period_label : str
+    min_sentences : int
+        Periods with fewer sentences are left out (thin estimates).
+    title : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Markers are sized by the number of sentences behind each point.
+    """
+    ax = _axes(ax)
+    data = tone[tone["n_sentences"] >= min_sentences].sort_values("period")
+    if data.empty:
+        return _empty(ax, "no scored sentences to show")
+    names = _tone_names(actors)
+    groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
+    palette = sns.color_palette(n_colors=max(len(groups), 1))
+    size_scale = 120 / max(float(data["n_sentences"].max()), 1.0)
+    for color, (key, g) in zip(palette, groups):
+        label = None if key is None else str(names.get(key, key))
+        x = pd.to_datetime(g["period"])
+        ax.plot(x, g[value], color=color, label=label, linewidth=1.5)
+        ax.scatter(x, g[value], s=12 + g["n_sentences"] * size_scale, color=color, alpha=0.8, zorder=3)
+        low, high = f"{value}_low", f"{value}_high"
+        if low in g.columns and g[low].notna().any():
+            ax.fill_between(x, g[low], g[high], color=color, alpha=0.18, linewidth=0)
+        if baseline and value == "mean" and "baseline_mean" in g.columns:
+            ax.plot(x, g["baseline_mean"], color=color, linestyle="--", linewidth=1, alpha=0.7,
+                    label=None if by is None else None)
+    if value == "mean":
+        ax.axhline(0, color="0.6", linewidth=0.8)
+    ax.set_ylabel(_TONE_LABELS.get(value, value.replace("_", " ")))
+    ax.set_xlabel(period_label)
+    if by is not None:
+        ax.legend(title=by, frameon=False, fontsize="small", loc="best")
+    extra = " (dashed: all sentences)" if baseline and value == "mean" and "baseline_mean" in data.columns else ""
+    ax.set_title(title or f"Tone per {period_label}: {_TONE_LABELS.get(value, value)}, 95% band{extra}")
+    sns.despine(ax=ax)
+    return ax
+
+
+def plot_tone_by_group(tone: pd.DataFrame, *, group: str = "source", value: str = "mean", actors=None,
+                       top: int = 20, min_sentences: int = 1, title: str | None = None, ax=None):
+    """One point with its confidence interval per group, labelled with the sentences behind it.
+
+    Parameters
+    ----------
+    tone : pandas.DataFrame
+        One row per group: the group column(s), ``value``, ``<value>_low``/``_high``,
+        ``n_sentences`` (and ``baseline_mean``, drawn as a dashed line, for actors and pairs).
+    group : str
+        ``"source"``, ``"actor"``, ``"scorer"``, or ``"pair"`` (uses ``actor_a`` and ``actor_b``).
+    value : {"mean", "share_negative", "share_positive", "difference"}
+    actors : ActorDictionary, DataFrame or dict, optional
+        Readable names for actor ids.
+    top : int
+        Show the groups with most sentences, at most this many.
+    min_sentences : int
+        Leave out groups with fewer sentences.
+    title : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import numpy as np
+
+    data = tone[tone["n_sentences"] >= min_sentences]
+    data = data.sort_values("n_sentences", ascending=False, kind="stable").head(top)
+    data = data.sort_values(value, kind="stable")
+    ax = _axes(ax, size=(8, 1.2 + 0.35 * max(len(data), 2)))
+    if data.empty:
+        return _empty(ax, f"no {group} with at least {min_sentences} scored sentence(s)")
+    names = _tone_names(actors)
+    labels = [f"{_tone_label(row, group, names)}  (n = {int(row['n_sentences']):,})" for _, row in data.iterrows()]
+    y = np.arange(len(data))
+    v = data[value].to_numpy(dtype=float)
+    low = data.get(f"{value}_low", pd.Series(np.nan, index=data.index)).to_numpy(dtype=float)
+    high = data.get(f"{value}_high", pd.Series(np.nan, index=data.index)).to_numpy(dtype=float)
+    err = np.vstack([np.where(np.isnan(low), 0, v - low), np.where(np.isnan(high), 0, high - v)])
+    colors = ["#b2182b" if x < 0 else "#2166ac" for x in v]
+    ax.errorbar(v, y, xerr=err, fmt="none", ecolor="0.5", elinewidth=1, capsize=2)
+    ax.scatter(v, y, c=colors, s=36, zorder=3)
+    ax.set_yticks(y, labels)
+    if value in ("mean", "difference"):
+        ax.axvline(0, color="0.6", linewidth=0.8)
+    if value == "mean" and "baseline_mean" in data.columns and data["baseline_mean"].nunique() == 1:
+        ax.axvline(data["baseline_mean"].iloc[0], color="0.3", linestyle="--", linewidth=1,
+                   label="all sentences")
+        ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.set_xlabel(_TONE_LABELS.get(value, value.replace("_", " ")))
+    what = "pair" if group == "pair" else group
+    ax.set_title(title or f"Tone by {what}: {_TONE_LABELS.get(value, value)} with 95% interval")
+    sns.despine(ax=ax)
+    return ax
+
+
+def plot_dyad_tone(dyads: pd.DataFrame, *, value: str = "mean", actors=None, top: int = 12, min_sentences: int = 3,
+                   title: str | None = None, ax=None):
+    """Actor-by-actor heatmap of the tone of the sentences where both appear, with their counts.
+
+    Parameters
+    ----------
+    dyads : pandas.DataFrame
+        From :func:`toolkit.tone_between_actors` (one scorer, no period): ``actor_a``,
+        ``actor_b``, ``value``, ``n_sentences``.
+    value : {"mean", "difference", "share_negative", "share_positive"}
+    actors : ActorDictionary, DataFrame or dict, optional
+    top : int
+        Actors in most co-occurring sentences, at most this many.
+    min_sentences : int
+        Cells with fewer sentences are left blank.
+    title : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Each cell is annotated with the value and the number of sentences.
+    """
+    import numpy as np
+
+    data = dyads[dyads["n_sentences"] >= min_sentences]
+    weight = pd.concat([data[["actor_a", "n_sentences"]].set_axis(["actor", "n"], axis=1),
+                        data[["actor_b", "n_sentences"]].set_axis(["actor", "n"], axis=1)])
+    order = weight.groupby("actor")["n"].sum().sort_values(ascending=False, kind="stable").head(top).index.tolist()
+    size = max(len(order), 2)
+    ax = _axes(ax, size=(min(3.5 + 0.6 * size, 14), min(2.5 + 0.5 * size, 13)))
+    if len(order) < 2:
+        return _empty(ax, f"no pair of actors shares {min_sentences} or more scored sentences")
+    names = _tone_names(actors)
+    matrix = pd.DataFrame(np.nan, index=order, columns=order)
+    counts = pd.DataFrame("", index=order, columns=order)
+    keep = data[data["actor_a"].isin(order) & data["actor_b"].isin(order)]
+    for a, b, v, n in zip(keep["actor_a"], keep["actor_b"], keep[value], keep["n_sentences"]):
+        matrix.loc[a, b] = matrix.loc[b, a] = v
+        counts.loc[a, b] = counts.loc[b, a] = f"{v:+.2f}\n{int(n)}"
+    labels = [names.get(a, a) for a in order]
+    matrix.index = matrix.columns = labels
+    limit = float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.notna().any().any() else 1.0
+    diverging = value in ("mean", "difference")
+    sns.heatmap(matrix, ax=ax, cmap="RdBu" if diverging else "rocket_r", center=0 if diverging else None,
+                vmin=-limit if diverging else None, vmax=limit if diverging else None,
+                annot=counts.to_numpy() if len(order) <= 12 else False, fmt="", annot_kws={"fontsize": 7},
+                linewidths=0.5, linecolor="white", square=True,
+                cbar_kws={"label": _TONE_LABELS.get(value, value), "shrink": 0.7})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title or f"Tone of sentences naming both actors (cell: value, sentences; blank: < {min_sentences})")
     return ax

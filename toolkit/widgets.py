@@ -18,6 +18,9 @@ __all__ = [
     # -- actors
     "ActorExplorer",
     "explore_actors",
+    # -- sentiment
+    "SentimentExplorer",
+    "explore_sentiment",
 ]
 
 
@@ -408,3 +411,234 @@ def explore_actors(pairs: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.Da
         explorer.show_static()
     return explorer
 
+
+
+# ---------------------------------------------------------------------------------------------
+# sentiment (notebook 04): pick an actor (and optionally a partner) -> tone over time and evidence
+
+
+class SentimentExplorer:
+    """Pick an actor, and optionally a partner: tone over time against the baseline, and the most
+    negative and most positive sentences behind it.
+
+    Parameters
+    ----------
+    sentiment, mentions, sentences, documents : pandas.DataFrame
+        The sentiment, mentions, sentences and documents tables.
+    actor : str, optional
+        The actor shown first; by default the one in most scored sentences.
+    partner : str, optional
+        Show the sentences naming both ``actor`` and ``partner`` (dyadic tone); ``None``: all
+        sentences naming ``actor``.
+    actors : ActorDictionary, pandas.DataFrame or dict, optional
+        Readable names for actor ids.
+    period : str
+        ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"``.
+    scorer : str, optional
+        The scorer shown (default: the first in the sentiment table).
+    n_evidence : int
+        Sentences shown on each side.
+    n_boot, seed
+        Bootstrap replicates and seed of the intervals.
+
+    Attributes
+    ----------
+    tone : pandas.DataFrame
+        The current selection's tone per period (:func:`toolkit.tone_toward_actors` or
+        :func:`toolkit.tone_between_actors`), with the baseline of each period.
+    summary : pandas.DataFrame
+        The same over the whole corpus (one row).
+    evidence : pandas.DataFrame
+        The most negative and most positive sentences (:func:`toolkit.find_tone_evidence`).
+    figure : matplotlib.figure.Figure or None
+    message : str
+        What is shown, in words.
+    widget : ipywidgets.VBox
+
+    Examples
+    --------
+    >>> explorer = SentimentExplorer(sentiment, mentions, sentences, documents)   # doctest: +SKIP
+    >>> explorer.update(actor="TUR", partner="RUS").summary                       # doctest: +SKIP
+    """
+
+    _ANY = "(any sentence naming the actor)"
+
+    def __init__(self, sentiment: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame,
+                 documents: pd.DataFrame, *, actor: str | None = None, partner: str | None = None, actors=None,
+                 period: str = "M", scorer: str | None = None, n_evidence: int = 5, n_boot: int = 1000,
+                 seed: int = 0):
+        import ipywidgets as widgets
+
+        from .plots import _tone_names
+
+        if scorer is None and len(sentiment):
+            scorer = str(sentiment["scorer"].iloc[0])
+        self.scorer = scorer
+        self.sentiment = sentiment[sentiment["scorer"] == scorer] if scorer is not None else sentiment
+        self.mentions = mentions[["doc_id", "sent_id", "actor"]].drop_duplicates()
+        scored = self.mentions.merge(self.sentiment[["doc_id", "sent_id"]], on=["doc_id", "sent_id"])
+        self.counts = scored["actor"].value_counts(sort=False).sort_index().sort_values(ascending=False, kind="stable")
+        self.sentences, self.documents = sentences, documents
+        self.period, self.n_evidence, self.n_boot, self.seed = period, n_evidence, n_boot, seed
+        self.names = _tone_names(actors)
+        self.tone = pd.DataFrame()
+        self.summary = pd.DataFrame()
+        self.evidence = pd.DataFrame()
+        self.figure = None
+        self.message = ""
+        self._updating = False
+        options = [(f"{self.names.get(a, a)} ({n:,})", a) for a, n in self.counts.items()]
+        first = actor if actor in self.counts.index else (options[0][1] if options else None)
+        self.actor_box = widgets.Dropdown(options=options, value=first, description="actor")
+        self.partner_box = widgets.Dropdown(options=self._partner_options(first), value=None, description="with")
+        self._shown_actor = first
+        self.status = widgets.HTML()
+        self.plot_output = widgets.Output()
+        self.table_output = widgets.Output()
+        self.widget = widgets.VBox([widgets.HBox([self.actor_box, self.partner_box]), self.status,
+                                    self.plot_output, self.table_output])
+        self.actor_box.observe(self._on_actor, names="value")
+        self.partner_box.observe(self._on_change, names="value")
+        self.update(actor=first, partner=partner)
+
+    def _partner_options(self, actor):
+        options = [(self._ANY, None)]
+        if actor is None:
+            return options
+        mine = self.mentions[self.mentions["actor"] == actor][["doc_id", "sent_id"]]
+        others = self.mentions.merge(mine, on=["doc_id", "sent_id"])
+        others = others.merge(self.sentiment[["doc_id", "sent_id"]], on=["doc_id", "sent_id"])
+        counts = others[others["actor"] != actor]["actor"].value_counts().sort_index()
+        counts = counts.sort_values(ascending=False, kind="stable")
+        return options + [(f"{self.names.get(a, a)} ({n:,})", a) for a, n in counts.items()]
+
+    def _on_actor(self, change):
+        if not self._updating:
+            self.update(actor=change["new"], partner=None)
+
+    def _on_change(self, change):
+        if not self._updating:
+            self.update()
+
+    def update(self, actor: str | None = None, partner: str | None = None) -> "SentimentExplorer":
+        """Recompute tone and evidence for an actor (and partner, when given) and redraw.
+
+        Returns the explorer itself, so ``explorer.update(actor="RUS").tone`` reads the table.
+        """
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from .plots import plot_tone_over_time
+        from .sentiment import find_tone_evidence, tone_between_actors, tone_toward_actors
+
+        self._updating = True
+        try:
+            if actor is not None:
+                self.actor_box.value = actor
+            if self.actor_box.value != self._shown_actor:  # a new actor: its partners, none chosen
+                self._shown_actor = self.actor_box.value
+                self.partner_box.options = self._partner_options(self._shown_actor)
+                self.partner_box.value = None
+            valid = [v for _, v in self.partner_box.options]
+            if partner is not None and partner in valid:
+                self.partner_box.value = partner
+            elif partner is not None:
+                self.partner_box.value = None
+        finally:
+            self._updating = False
+        actor, partner = self.actor_box.value, self.partner_box.value
+        if self.figure is not None:
+            plt.close(self.figure)
+            self.figure = None
+        opts = {"n_boot": self.n_boot, "seed": self.seed}
+        if actor is None:
+            self.tone = self.summary = self.evidence = pd.DataFrame()
+            self.message = "No actor is mentioned in a scored sentence: nothing to show."
+        else:
+            name = self.names.get(actor, actor)
+            if partner is None:
+                self.tone = tone_toward_actors(self.sentiment, self.mentions, documents=self.documents,
+                                               period=self.period, actors=[actor], **opts)
+                self.summary = tone_toward_actors(self.sentiment, self.mentions, actors=[actor], **opts)
+                self.evidence = find_tone_evidence(self.sentiment, self.sentences, mentions=self.mentions,
+                                                   actor=actor, documents=self.documents, n=self.n_evidence)
+                what = f"sentences naming {name}"
+            else:
+                pname = self.names.get(partner, partner)
+                self.tone = tone_between_actors(self.sentiment, self.mentions, documents=self.documents,
+                                                period=self.period, pairs=[(actor, partner)], **opts)
+                self.summary = tone_between_actors(self.sentiment, self.mentions, pairs=[(actor, partner)], **opts)
+                self.evidence = find_tone_evidence(self.sentiment, self.sentences, mentions=self.mentions,
+                                                   pair=(actor, partner), documents=self.documents, n=self.n_evidence)
+                what = f"sentences naming both {name} and {pname}"
+            fig, ax = plt.subplots(figsize=(9, 3.5), layout="constrained")
+            label = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}.get(self.period, self.period)
+            plot_tone_over_time(self.tone, period_label=label, ax=ax,
+                                title=f"Tone of the {what} per {label} ({self.scorer}; dashed: all sentences)")
+            plt.close(fig)  # shown through the outputs only
+            self.figure = fig
+            if len(self.summary):
+                row = self.summary.iloc[0]
+                low, high = row["mean_low"], row["mean_high"]
+                interval = f" (95% interval {low:+.3f} to {high:+.3f})" if pd.notna(low) else ""
+                self.message = (f"{int(row['n_sentences']):,} {what} in {int(row['n_documents']):,} articles: "
+                                f"mean score {row['mean']:+.3f}{interval}, corpus baseline "
+                                f"{row['baseline_mean']:+.3f}; {row['share_negative']:.0%} negative, "
+                                f"{row['share_positive']:.0%} positive.")
+            else:
+                self.message = f"No scored {what}."
+        self.status.value = f"<i>{self.message}</i>"
+        self.plot_output.clear_output(wait=True)
+        self.table_output.clear_output(wait=True)
+        if self.figure is not None:
+            with self.plot_output:
+                display(self.figure)
+            with self.table_output:
+                display(self.evidence)
+        return self
+
+    def show_static(self):
+        """Display the current state as ordinary outputs (a figure and a table), not widgets."""
+        from IPython.display import Markdown, display
+
+        actor, partner = self.actor_box.value, self.partner_box.value
+        chosen = "-" if actor is None else self.names.get(actor, actor)
+        if partner is not None:
+            chosen += " + " + self.names.get(partner, partner)
+        display(Markdown(f"*Static view (actor: {chosen}; scorer: {self.scorer}). {self.message}*"))
+        if self.figure is not None:
+            display(self.figure)
+            display(self.evidence)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def explore_sentiment(sentiment: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame,
+                      documents: pd.DataFrame, *, actor: str | None = None, partner: str | None = None, actors=None,
+                      period: str = "M", scorer: str | None = None, n_evidence: int = 5, n_boot: int = 1000,
+                      seed: int = 0, static: bool = True) -> SentimentExplorer:
+    """A sentiment explorer (pick an actor or a pair), after a static view of its default.
+
+    Parameters
+    ----------
+    sentiment, mentions, sentences, documents : pandas.DataFrame
+    actor, partner, actors, period, scorer, n_evidence, n_boot, seed
+        As in :class:`SentimentExplorer`.
+    static : bool
+        Display the default figure and evidence table as plain outputs first (so the rendered HTML
+        shows them without a kernel).
+
+    Returns
+    -------
+    SentimentExplorer
+        Displayed as the live widget when it is the last value of a notebook cell.
+    """
+    explorer = SentimentExplorer(sentiment, mentions, sentences, documents, actor=actor, partner=partner,
+                                 actors=actors, period=period, scorer=scorer, n_evidence=n_evidence,
+                                 n_boot=n_boot, seed=seed)
+    if static:
+        explorer.show_static()
+    return explorer
