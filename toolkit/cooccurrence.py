@@ -22,6 +22,7 @@ often than chance too: compare ``joint`` with ``expected``.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -458,6 +459,20 @@ def find_communities(graph: nx.Graph, *, weight: str = "weight") -> pd.DataFrame
     return out.sort_values(["community", "actor"]).reset_index(drop=True)
 
 
+def _eigenvector(graph, weight) -> dict:
+    """Weighted eigenvector centrality, or {} when it cannot be computed."""
+    if graph.number_of_edges() == 0:
+        return {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if graph.number_of_nodes() < 3:  # the sparse eigen-solver needs 3 nodes or more
+                return nx.eigenvector_centrality(graph, weight=weight, max_iter=1000)
+            return nx.eigenvector_centrality_numpy(graph, weight=weight)
+    except (nx.NetworkXException, ValueError, TypeError, ArithmeticError, np.linalg.LinAlgError):
+        return {}
+
+
 def describe_graph(graph: nx.Graph, *, weight: str = "weight") -> pd.DataFrame:
     """Centrality of every actor in a graph, and its community.
 
@@ -489,10 +504,7 @@ def describe_graph(graph: nx.Graph, *, weight: str = "weight") -> pd.DataFrame:
             ("strength", float), ("degree_centrality", float), ("betweenness", float),
             ("eigenvector", float), ("community", "int64")]})
     between = nx.betweenness_centrality(graph, normalized=True)
-    try:
-        eigen = nx.eigenvector_centrality_numpy(graph, weight=weight) if graph.number_of_edges() else {}
-    except (nx.NetworkXException, ValueError, TypeError, np.linalg.LinAlgError):
-        eigen = {}
+    eigen = _eigenvector(graph, weight)
     central = nx.degree_centrality(graph)
     communities = find_communities(graph, weight=weight).set_index("actor")["community"]
     out = pd.DataFrame({
