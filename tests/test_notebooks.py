@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import warnings
 
 import pytest
@@ -31,7 +32,18 @@ def test_notebook_is_committed_clean(path):
              if cell.get("outputs") or cell.get("execution_count") is not None]
     assert not dirty, (f"{path.name}: cells {dirty} have outputs or execution counts; clear them "
                        "(Jupyter: Edit > Clear Outputs of All Cells, or `jupyter nbconvert --clear-output --inplace`)")
-    assert "widgets" not in nb.get("metadata", {}), f"{path.name}: saved widget state in the metadata; clear it"
+    metadata = nb.get("metadata", {})
+    assert "widgets" not in metadata, f"{path.name}: saved widget state in the metadata; clear it"
+    assert "papermill" not in metadata, f"{path.name}: an executed copy (papermill metadata) was committed"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=NAMES)
+def test_notebook_is_thin(path):
+    """No function or class definitions in notebooks: the work lives in toolkit/ (house rule 8)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    defining = [i + 1 for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code"
+                and re.search(r"^\s*(async\s+def|def|class)\s", "".join(cell["source"]), re.M)]
+    assert not defining, f"{path.name}: cells {defining} define functions or classes; move them into toolkit/"
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=NAMES)

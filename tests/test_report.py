@@ -108,7 +108,7 @@ def test_a_failing_notebook_fails_the_command_and_is_named_with_its_cell(demo):
     # because papermill's injected parameters cell runs as In [2].
     assert "FAILED 02-broken.ipynb, cell 4 (In [4]): `raise ValueError('boom on purpose')`: " \
            "ValueError: boom on purpose" in demo["stderr"]
-    assert "2 of 3 notebooks ran" in demo["stdout"]
+    assert "2 of 3 notebooks ran without error" in demo["stdout"]
 
 
 def test_the_other_reports_are_still_written(demo):

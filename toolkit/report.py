@@ -370,26 +370,28 @@ def _widget_renderer() -> str:
 
 
 def _title_and_summary(nb) -> tuple:
-    """The first markdown heading, and the first sentence of the text after it."""
+    """The first markdown heading, and the first sentence of the first paragraph (of prose) after it."""
     title, summary = None, ""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        for line in cell.source.splitlines():
-            stripped = line.strip()
-            if not stripped:
+        for block in re.split(r"\n\s*\n", cell.source):
+            prose = []
+            for line in block.strip().splitlines():
+                if line.lstrip().startswith("#"):
+                    title = title or line.strip().lstrip("#").strip()
+                else:
+                    prose.append(line.strip())
+            if not prose or summary:
                 continue
-            if stripped.startswith("#"):
-                if title is None:
-                    title = stripped.lstrip("#").strip()
-                continue
-            if title is not None or not summary:
-                text = re.sub(r"[*_`]", "", stripped)
-                text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-                match = re.match(r"(.+?[.?!])(\s|$)", text)
-                summary = (match.group(1) if match else text)[:200]
-                if title is not None:
-                    return title, summary
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", " ".join(prose))
+            text = re.sub(r"[*_`]", "", text)
+            match = re.match(r"(.+?[.?!])(\s|$)", text)
+            summary = match.group(1) if match else text
+            if len(summary) > 200:
+                summary = summary[:199].rsplit(" ", 1)[0] + " …"
+        if title is not None and summary:
+            break
     return title, summary
 
 
@@ -664,7 +666,7 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
         echo(f"    {path.name}: {line}")
         if not run.ok:
             echo(f"    FAILED {run.describe_failure()}")
-        if run.stamp_added:
+        if run.stamp_added and run.ok:
             echo(f"    note: {path.name} does not call toolkit.show_stamp(ann); the report adds the stamp")
         runs.append(run)
 
@@ -743,7 +745,7 @@ def run_reports(corpus="corpus", *, actors=None, out="reports", params=None, not
         print(f"report: {err}", file=sys.stderr)
         return 2
     failed = [r for r in runs if not r.ok]
-    print(f"{len(runs) - len(failed)} of {len(runs)} notebooks ran in {time.perf_counter() - started:.1f} s; "
+    print(f"{len(runs) - len(failed)} of {len(runs)} notebooks ran without error in {time.perf_counter() - started:.1f} s; "
           f"open {Path(out) / 'index.html'}")
     for run in failed:
         print(f"FAILED {run.describe_failure()}", file=sys.stderr)
