@@ -149,6 +149,9 @@ def test_by_period():
     ]
     with pytest.raises(ValueError, match="documents"):
         count_pairs(MENTIONS, period="M")
+    # no pair reaches a joint count of 2 within one month: an empty table, with its columns
+    none = count_pairs(MENTIONS, sentences=SENTENCES, documents=DOCUMENTS, period="M", min_count=2)
+    assert none.empty and list(none.columns)[:3] == ["period", "actor_a", "actor_b"]
 
 
 def test_empty_mentions_give_an_empty_table_with_the_columns():

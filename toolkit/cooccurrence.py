@@ -276,8 +276,8 @@ def count_pairs(
         units["period"] = 0
         inc["period"] = 0
         group = ["period"]
-    totals = units.groupby(group).size().rename("total")
-    counts = inc.groupby(group + ["actor"]).size().rename("count")
+    totals = units.groupby(group).size().rename("total").reset_index()
+    counts = inc.groupby(group + ["actor"]).size().rename("count").reset_index()
     left = inc[["unit", "actor"] + group]
     pairs = left.merge(left[["unit", "actor"]], on="unit", suffixes=("_a", "_b"))
     pairs = pairs[pairs["actor_a"] < pairs["actor_b"]]
@@ -285,9 +285,11 @@ def count_pairs(
         return _empty_pairs(columns)
     joint = pairs.groupby(group + ["actor_a", "actor_b"]).size().rename("joint").reset_index()
     joint = joint[joint["joint"] >= min_count]
-    joint = joint.merge(counts.rename("count_a"), left_on=group + ["actor_a"], right_index=True)
-    joint = joint.merge(counts.rename("count_b"), left_on=group + ["actor_b"], right_index=True)
-    joint = joint.merge(totals, left_on=group, right_index=True)
+    if joint.empty:
+        return _empty_pairs(columns)
+    joint = joint.merge(counts.rename(columns={"actor": "actor_a", "count": "count_a"}), on=group + ["actor_a"])
+    joint = joint.merge(counts.rename(columns={"actor": "actor_b", "count": "count_b"}), on=group + ["actor_b"])
+    joint = joint.merge(totals, on=group)
     joint = score_pairs(joint)
     joint = joint.sort_values(group + ["joint", "actor_a", "actor_b"],
                               ascending=[True] * len(group) + [False, True, True], kind="stable")
