@@ -433,15 +433,59 @@ def score_sentiment(sentences: pd.DataFrame, *, scorers=(DEFAULT_SCORER,), text_
 # -- aggregates ---------------------------------------------------------------------------------
 
 
-def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=1_000_000):
+def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=2_000_000):
     """Percentile intervals of ratio estimators, resampling units within groups.
 
     ``values`` is (U, 4): per unit sum of scores, sentences, negative and positive sentences;
     units sorted by group. Returns (G, 3, 2): low/high for mean, share_negative, share_positive.
+    Replicates are drawn in blocks of at most ``budget`` resampled units, so memory stays bounded.
     """
     out = np.full((n_groups, 3, 2), np.nan)
     if n_boot <= 0 or n_groups == 0:
         return out
+    rng = np.random.default_rng(seed)
+    sizes = np.bincount(group_codes, minlength=n_groups)
+    offsets = np.cumsum(sizes) - sizes
+    alpha = (1 - level) / 2
+    score = np.ascontiguousarray(values[:, 0])
+    counts = values[:, 1:].astype(np.int64)
+    single = bool((counts[:, 0] == 1).all())  # sentence units: only the score and its class vary
+    small = counts.max(initial=0) < 128
+    n_col = counts[:, 0].astype(np.int8 if small else np.int64)
+    neg_col = counts[:, 1].astype(np.int8 if small else np.int64)
+    pos_col = counts[:, 2].astype(np.int8 if small else np.int64)
+    g = 0
+    while g < n_groups:
+        # a chunk of whole groups with at most `budget` resampled units per replicate block
+        h, units = g, 0
+        while h < n_groups and (h == g or (units + sizes[h]) * min(n_boot, 100) <= budget):
+            units += sizes[h]
+            h += 1
+        chunk = np.arange(g, h)
+        slot_group = np.repeat(chunk, sizes[chunk])
+        starts = np.cumsum(sizes[chunk]) - sizes[chunk]
+        high = sizes[slot_group].astype(np.uint64)
+        base = offsets[slot_group]
+        block = max(1, budget // max(units, 1))
+        reps = []
+        for b0 in range(0, n_boot, block):
+            nb = min(block, n_boot - b0)
+            # uniform integers below `high` from 32 random bits: (r * high) >> 32 (bias < high / 2**32)
+            bits = rng.integers(0, 2**32, size=(nb, units), dtype=np.uint32)
+            draw = ((bits * high) >> np.uint64(32)).astype(np.int64) + base
+            s = np.add.reduceat(score[draw], starts, axis=1)
+            n = (np.broadcast_to(sizes[chunk].astype(np.float64), s.shape) if single
+                 else np.add.reduceat(n_col[draw], starts, axis=1, dtype=np.int64))
+            neg = np.add.reduceat(neg_col[draw], starts, axis=1, dtype=np.int64)
+            pos = np.add.reduceat(pos_col[draw], starts, axis=1, dtype=np.int64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                reps.append(np.stack([s / n, neg / n, pos / n], axis=-1))  # (nb, groups, 3)
+        stats = np.concatenate(reps, axis=0)
+        q = np.quantile(stats, [alpha, 1 - alpha], axis=0)  # (2, groups, 3)
+        out[chunk] = np.moveaxis(q, 0, -1)
+        g = h
+    out[sizes < 2] = np.nan
+    return out
     rng = np.random.default_rng(seed)
     sizes = np.bincount(group_codes, minlength=n_groups)
     offsets = np.cumsum(sizes) - sizes
@@ -573,6 +617,9 @@ def _with_period(table, documents, period, *, id_column="doc_id", date_column="d
 
 def tone_by_document(sentiment: pd.DataFrame, *, scorer=None, **options) -> pd.DataFrame:
     """Tone of each article: mean sentence score and shares, intervals over its sentences.
+
+    The intervals cost ``n_boot`` draws per sentence (about 3.5 s for 117,000 sentences at the
+    default 1,000 on one core here); pass ``n_boot=0`` when only the point estimates are needed.
 
     Parameters
     ----------
