@@ -7,7 +7,7 @@ Usage::
 Reads CORPUS (default: ../shared/corpora/timeline17_mideast, else corpus/) with
 ``toolkit.read_corpus``, splits sentences with ``toolkit.split_sentences`` (timed separately),
 then times ``toolkit.actors.find_mentions`` over all sentences (best of N runs, after one warm-up
-run that also compiles the dictionary's pattern). Words are whitespace-separated words of the
+run that also compiles the dictionary's pattern; wall-clock and CPU time). One process, one core. Words are whitespace-separated words of the
 document texts. The issue's target is at least 1,000,000 words/s with a 60-actor, 300-alias
 dictionary; the shipped ``corpus/actors.yml`` is larger than that.
 """
@@ -46,11 +46,12 @@ def main(argv=None) -> int:
     t3 = time.perf_counter()
     mentions = find_mentions(sentences, dictionary)  # warm-up: compiles the pattern
     t4 = time.perf_counter()
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         again = find_mentions(sentences, dictionary)
         best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
     assert again.equals(mentions), "find_mentions is not deterministic"
 
     print(f"corpus      {args.corpus}: {len(documents):,} documents, {len(sentences):,} sentences, "
@@ -62,6 +63,8 @@ def main(argv=None) -> int:
     print(f"mentions    {t4 - t3:6.2f} s   first run, with compiling the pattern")
     print(f"mentions    {best:6.2f} s   {words / best:12,.0f} words/s   best of {args.repeat}; "
           f"{len(mentions):,} mentions of {mentions['actor'].nunique()} actors")
+    print(f"mentions    {best_cpu:6.2f} s   {words / best_cpu:12,.0f} words/s   CPU time of this process "
+          f"(less sensitive to other programs sharing the cores)")
     return 0
 
 
