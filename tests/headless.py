@@ -16,7 +16,9 @@ What is checked on each page (a :class:`PageCheck` lists what went wrong):
 * widget areas left empty: every ``application/vnd.jupyter.widget-view+json`` placeholder must
   have been replaced by a rendered widget of non-zero size.
 
-Chromium's flags are those of ``shared/NOTES.md`` (no sandbox, no GPU, no background traffic).
+Chromium's flags are those of ``shared/NOTES.md`` (no sandbox, no GPU, no background traffic),
+plus ``--disable-dev-shm-usage`` (``/dev/shm`` is small in containers) and every host name
+mapped to nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 
 INSTALL_HINT = "install Debian's Chromium: `apt-get install chromium` (as root; .ci/run does this in CI)"
