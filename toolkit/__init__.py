@@ -35,7 +35,7 @@ from .annotate import AnnotationSettings, Annotations, annotate, annotate_batch,
 # -- report
 from .report import make_stamp, render_reports, run_reports, show_stamp, show_table
 # -- overview
-from .overview import PERIODS, count_documents, describe_corpus, measure_documents, summarize_by
+from .overview import PERIODS, count_documents, describe_corpus, find_source_column, measure_documents, summarize_by
 # -- plots (each analysis adds its own names)
 from .plots import plot_articles_over_time, plot_lengths
 # -- frequency

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["describe_corpus", "count_documents", "measure_documents", "summarize_by", "PERIODS"]
+__all__ = ["describe_corpus", "count_documents", "measure_documents", "summarize_by", "find_source_column", "PERIODS"]
+
+SOURCE_COLUMNS = ("source", "outlet", "publication", "publisher", "newspaper", "media", "site")
 
 PERIODS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 
@@ -182,3 +184,23 @@ def summarize_by(lengths: pd.DataFrame, by: str, *, date_column: str = "date") -
     out = frame.groupby(by).agg(articles=("words", "size"), words=("words", "sum"),
                                 first=("date", "min"), last=("date", "max")).reset_index()
     return out.sort_values(["articles", by], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def find_source_column(documents: pd.DataFrame, preferred: str | None = "source") -> str | None:
+    """The column that names each article's source, if the corpus has one.
+
+    ``preferred`` when it exists and has a value, else the first of ``source``, ``outlet``,
+    ``publication``, ``publisher``, ``newspaper``, ``media``, ``site`` that does; ``None`` when
+    no column qualifies (the notebooks then say that sources cannot be compared).
+
+    Examples
+    --------
+    >>> find_source_column(pd.DataFrame({"doc_id": ["a"], "outlet": ["BBC"]}))
+    'outlet'
+    >>> find_source_column(pd.DataFrame({"doc_id": ["a"]})) is None
+    True
+    """
+    for column in ((preferred,) if preferred else ()) + SOURCE_COLUMNS:
+        if column in documents.columns and documents[column].notna().any():
+            return column
+    return None
