@@ -356,7 +356,7 @@ def annotate(
         from .actors import load_actors
 
         dictionary = load_actors(settings.actors)
-        dictionary_hash = _file_hash(settings.actors)
+        dictionary_hash = dictionary.fingerprint   # content, not comments or layout
     versions = []
     if settings.scorers:
         from .sentiment import scorer_versions
