@@ -241,3 +241,19 @@ def test_report_json_lists_every_notebook(demo):
     data = json.loads((demo["out"] / "report.json").read_text())
     assert [r["notebook"] for r in data["notebooks"]] == ["01-demo.ipynb", "02-broken.ipynb", "03-after.ipynb"]
     assert [r["ok"] for r in data["notebooks"]] == [True, False, True]
+
+
+def test_an_unreadable_notebook_fails_alone(small_corpus, tmp_path):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    (notebooks / "01-bad.ipynb").write_text("{not json", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "01-bad.html").write_text("an old report")        # must not survive as if current
+    lines = []
+    runs = report.render_reports(small_corpus, out=tmp_path / "out", notebooks=notebooks, echo=lines.append,
+                                 progress=False)
+    assert [(r.notebook, r.ok, r.html) for r in runs] == [("01-bad.ipynb", False, None)]
+    assert "cannot read the notebook" in runs[0].error
+    assert any(line.startswith("    FAILED 01-bad.ipynb") for line in lines)
+    assert not (tmp_path / "out" / "01-bad.html").exists()
+    assert "FAILED" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")

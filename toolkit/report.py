@@ -588,12 +588,16 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
     if not paths:
         raise ValueError(f"{notebooks}: no NN-name.ipynb notebooks")
     overrides = parse_params(params) if not isinstance(params, dict) else dict(params or {})
-    actors_path, actors_why = _resolve_actors(actors if actors is not None else overrides.pop("actors", None),
-                                             corpus_path, notebooks)
-    overrides.pop("corpus", None)
-    if cache is None:
-        cache = overrides.pop("cache", None)
-    declared = {path: _declared(path) for path in paths}
+    overrides.pop("corpus", None)  # --corpus decides
+    param_actors, param_cache = overrides.pop("actors", None), overrides.pop("cache", None)
+    actors_path, actors_why = _resolve_actors(actors if actors is not None else param_actors, corpus_path, notebooks)
+    cache = cache if cache is not None else param_cache
+    declared, unreadable = {}, {}
+    for path in paths:
+        try:
+            declared[path] = _declared(path)
+        except Exception as err:  # noqa: BLE001 - an unreadable notebook fails on its own, below
+            declared[path], unreadable[path] = {}, f"{type(err).__name__}: {err}".splitlines()[0][:300]
     unknown = set(overrides) - set().union(*map(set, declared.values()))
     if unknown:
         raise ValueError(f"no notebook has a parameter {', '.join(sorted(unknown))} "
@@ -624,12 +628,15 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
         context = {"notebook": path.name, "parameters": parameters,
                    "tables": str(table_folder) if table_folder else None}
         echo(f"[{number}/{len(paths)}] running {path.name}")
-        source = nbformat.read(path, as_version=4)
-        run.title, run.summary = _title_and_summary(source)
+        (out / f"{name}.html").unlink(missing_ok=True)  # never leave an old report that looks current
         started = time.perf_counter()
         executed_path = out / f".{name}.executed.ipynb"
-        executed = None
+        executed = source = None
         try:
+            if path in unreadable:
+                raise ValueError(f"cannot read the notebook: {unreadable[path]}")
+            source = nbformat.read(path, as_version=4)
+            run.title, run.summary = _title_and_summary(source)
             pm.execute_notebook(str(path), str(executed_path), parameters=parameters, cwd=str(notebooks),
                                 kernel_name="python3", language="python", progress_bar=progress,
                                 execution_timeout=timeout, extra_arguments=_kernel_arguments(context))
@@ -640,7 +647,7 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
         if executed_path.is_file():
             executed = nbformat.read(executed_path, as_version=4)
             executed_path.unlink()
-        if not run.ok and executed is not None:
+        if not run.ok and executed is not None and source is not None:
             where = _failed_cell(executed, source)
             if where:
                 run.cell, run.execution_count = where["cell"], where["execution_count"]
@@ -649,15 +656,25 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
             run.stamp = _find_stamp(executed)
             if run.stamp is None:
                 if fallback is None:
-                    fallback = make_stamp(read_corpus(corpus_path), corpus=corpus_path, actors=actors_path, settings={})
-                run.stamp = dict(fallback, settings=parameters)
-                run.stamp_added = True
-                index = next((i + 1 for i, c in enumerate(executed.cells)
-                              if "injected-parameters" in c.metadata.get("tags", [])), 0)
-                executed.cells.insert(index, _stamp_cell(run.stamp))
-            html_path = out / f"{name}.html"
-            html_path.write_text(_render_html(executed, title=run.title or name, no_input=no_input), encoding="utf-8")
-            run.html = html_path.name
+                    try:
+                        fallback = make_stamp(read_corpus(corpus_path), corpus=corpus_path, actors=actors_path,
+                                              settings={})
+                    except Exception as err:  # noqa: BLE001 - the notebooks have said what is wrong
+                        fallback = {}
+                        echo(f"    cannot stamp the reports: {type(err).__name__}: {err}")
+                if fallback:
+                    run.stamp = dict(fallback, settings=parameters)
+                    run.stamp_added = True
+                    index = next((i + 1 for i, c in enumerate(executed.cells)
+                                  if "injected-parameters" in c.metadata.get("tags", [])), 0)
+                    executed.cells.insert(index, _stamp_cell(run.stamp))
+            try:
+                html = _render_html(executed, title=run.title or name, no_input=no_input)
+            except Exception as err:  # noqa: BLE001 - reported like a failing cell
+                run.ok, run.error = False, f"rendering HTML failed: {type(err).__name__}: {err}".splitlines()[0]
+            else:
+                (out / f"{name}.html").write_text(html, encoding="utf-8")
+                run.html = f"{name}.html"
         if table_folder is not None and table_folder.is_dir():
             run.tables = sorted(p.name for p in table_folder.glob("*.csv"))
         status = "ok" if run.ok else "FAILED"
