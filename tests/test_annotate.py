@@ -23,7 +23,7 @@ def assert_same_tables(a: Annotations, b: Annotations, names=("documents", "sent
 
 def test_tables_equal_the_pipeline(small_corpus, tmp_path):
     ann = annotate(small_corpus, tmp_path / "cache")
-    docs = read_corpus(small_corpus).documents
+    docs = read_corpus(small_corpus).documents.assign(detokenized=False)   # ordinary text: not restored
     sentences = split_sentences(docs)
     pd.testing.assert_frame_equal(ann.documents, docs)
     pd.testing.assert_frame_equal(ann.sentences, sentences)
@@ -31,7 +31,8 @@ def test_tables_equal_the_pipeline(small_corpus, tmp_path):
     assert ann.problems.empty
     assert ann.manifest["annotated"] == 3
     assert sorted(os.listdir(tmp_path / "cache")) == [
-        ".lock", "documents.parquet", "manifest.json", "problems.parquet", "sentences.parquet", "tokens.parquet"]
+        ".lock", "boilerplate.parquet", "documents.parquet", "duplicates.parquet", "manifest.json",
+        "problems.parquet", "sentences.parquet", "tokens.parquet"]
 
 
 def test_rerun_reuses_the_cache(small_corpus, tmp_path):
@@ -174,3 +175,26 @@ def test_unwritable_cache_is_a_cache_error(small_corpus, tmp_path):
     blocker.write_text("x")
     with pytest.raises(CacheError, match="cannot create the cache folder"):
         annotate(small_corpus, blocker / "cache")
+
+
+def test_hygiene_restores_drops_boilerplate_and_keeps_one_per_cluster(tmp_path):
+    corpus = tmp_path / "messy"
+    footer = "This discussion is now closed."
+    story = "Troops moved into Idlib on Monday, officials said, and the shelling stopped by the evening."
+    write_article(corpus, "001.txt", f"date 2020-01-01\nAssad 's forces do n't stop -LRB- Reuters -RRB- .\n{footer}\n")
+    write_article(corpus, "002.txt", f"date 2020-01-02\nTurkey sent troops.\n{footer}\n")
+    write_article(corpus, "003.txt", f"date 2020-01-03\n{story} Rebels left.\n")
+    write_article(corpus, "004.txt", f"date 2020-01-04\n{story} Rebels left!\n")    # near-duplicate of 003
+    settings = AnnotationSettings(boilerplate_min_docs=2, duplicates_threshold=0.5)
+    ann = annotate(corpus, tmp_path / "cache", settings=settings)
+    docs = ann.documents.set_index("doc_id")
+    assert docs.loc["001", "text"].startswith("Assad's forces don't stop (Reuters).")
+    assert docs["detokenized"].tolist() == [True, False, False]        # 004 is left out
+    assert ann.excluded == ["004"]
+    assert "This discussion is now closed." not in set(ann.sentences["text"])
+    assert ann.boilerplate["text"].tolist() == ["This discussion is now closed."]
+    assert ann.boilerplate["n_docs"].tolist() == [2]
+    assert sorted(ann.duplicates["doc_id"]) == ["003", "004"]
+    every = Annotations(tmp_path / "cache", all_documents=True)
+    assert list(every.documents["doc_id"]) == ["001", "002", "003", "004"]
+    assert ann.settings["duplicates_keep"] == "first"

@@ -31,7 +31,7 @@ from .measures import (
 # -- text
 from .text import TextSettings, load_stopwords, normalize_whitespace, split_paragraphs, split_sentences, tokenize
 # -- annotate
-from .annotate import AnnotationSettings, Annotations, annotate, annotate_batch, default_cache_dir, read_table
+from .annotate import AnnotationSettings, Annotations, annotate, annotate_batch, clean_corpus, default_cache_dir, read_table
 # -- report
 from .report import make_stamp, render_reports, run_reports, show_stamp, show_table
 # -- overview

@@ -48,12 +48,14 @@ __all__ = [
     "Annotations",
     "annotate",
     "annotate_batch",
+    "clean_corpus",
     "read_table",
     "default_cache_dir",
     "TABLES",
 ]
 
-TABLES = ("documents", "problems", "sentences", "tokens", "mentions", "sentiment")
+TABLES = ("documents", "problems", "boilerplate", "duplicates", "sentences", "tokens", "mentions", "sentiment")
+CORPUS_TABLES = ("problems", "boilerplate", "duplicates")  # one row per finding, not per document
 _FORMAT = 1
 
 
@@ -69,6 +71,21 @@ class AnnotationSettings:
         Path to an actor dictionary (YAML); ``None``: no mentions table.
     scorers : tuple of str
         Sentiment scorers to run (``()``: no sentiment table).
+    detokenize : {"auto", "always", "never"}
+        Restore ordinary text in pre-tokenised documents (:func:`toolkit.restore_text`).
+    boilerplate_min_docs : int or None
+        Paragraphs recurring in at least this many articles are boilerplate and yield no
+        sentences (:func:`toolkit.find_boilerplate`); ``None``: keep everything.
+    boilerplate_min_share : float
+        ... and in at least this share of the articles of their group.
+    boilerplate_by : str or None
+        Count recurring paragraphs within each value of this column (``outlet``).
+    duplicates_threshold : float or None
+        Jaccard similarity above which articles are near-duplicates
+        (:func:`toolkit.find_duplicates`); ``None``: do not look for them.
+    duplicates_keep : {"first", "longest"} or None
+        Which article of a near-duplicate cluster the tables show; ``None``: all of them. The
+        others stay in the cache (``Annotations(..., all_documents=True)`` shows them).
     batch_chars : int
         Target size of a batch (and of a cache shard), in characters of text.
     """
@@ -76,6 +93,12 @@ class AnnotationSettings:
     text: TextSettings = field(default_factory=TextSettings)
     actors: str | None = None
     scorers: tuple = ()
+    detokenize: str = "auto"
+    boilerplate_min_docs: int | None = 20
+    boilerplate_min_share: float = 0.0
+    boilerplate_by: str | None = None
+    duplicates_threshold: float | None = 0.8
+    duplicates_keep: str | None = "first"
     batch_chars: int = 2_000_000
 
     def describe(self) -> dict:
@@ -86,6 +109,12 @@ class AnnotationSettings:
             "language": self.text.language,
             "actors": self.actors,
             "scorers": list(self.scorers),
+            "detokenize": self.detokenize,
+            "boilerplate_min_docs": self.boilerplate_min_docs,
+            "boilerplate_min_share": self.boilerplate_min_share,
+            "boilerplate_by": self.boilerplate_by,
+            "duplicates_threshold": self.duplicates_threshold,
+            "duplicates_keep": self.duplicates_keep,
         }
 
 
@@ -104,10 +133,12 @@ class _Plan:
     settings: AnnotationSettings
     fingerprints: dict
     dictionary: object = None
+    boilerplate: frozenset = frozenset()
 
 
-def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions) -> dict:
-    sentences = _sha("sentences", _text_rules_version())
+def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions,
+                  boilerplate=frozenset()) -> dict:
+    sentences = _sha("sentences", _text_rules_version(), sorted(boilerplate))
     prints = {
         "documents": _sha("documents", _FORMAT),
         "sentences": sentences,
@@ -145,7 +176,7 @@ def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
     """
     wanted = set(tables or plan.fingerprints)
     out = {}
-    sentences = split_sentences(documents)
+    sentences = split_sentences(documents, boilerplate=plan.boilerplate)
     if "sentences" in wanted:
         out["sentences"] = sentences
     if "tokens" in wanted:
@@ -289,6 +320,52 @@ def _progress(iterable, total, enabled, desc):
     return tqdm(iterable, total=total, desc=desc, unit="batch", leave=False)
 
 
+def _boilerplate_texts(table: pd.DataFrame) -> frozenset:
+    from .boilerplate import boilerplate_texts
+
+    return boilerplate_texts(table) if len(table) else frozenset()
+
+
+def clean_corpus(documents: pd.DataFrame, settings: AnnotationSettings | None = None):
+    """Corpus hygiene as annotate applies it: restore, find boilerplate and near-duplicates.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        One row per document, as read (see :func:`toolkit.read_corpus`).
+    settings : AnnotationSettings, optional
+        ``detokenize``, ``boilerplate_*`` and ``duplicates_*`` decide what is done.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict of str to pandas.DataFrame, set of str)
+        The documents with restored ``text`` and a ``detokenized`` flag; the ``boilerplate`` and
+        ``duplicates`` tables (see :func:`toolkit.find_boilerplate`, :func:`toolkit.find_duplicates`);
+        the ids that keeping one article per near-duplicate cluster leaves out of the analyses.
+    """
+    from .boilerplate import find_boilerplate
+    from .detokenize import restore_text
+    from .duplicates import drop_near_duplicates, find_duplicates
+
+    settings = settings or AnnotationSettings()
+    documents = restore_text(documents, when=settings.detokenize)
+    if settings.boilerplate_min_docs and len(documents):
+        boilerplate = find_boilerplate(documents, min_docs=settings.boilerplate_min_docs,
+                                       min_share=settings.boilerplate_min_share, by=settings.boilerplate_by)
+    else:
+        boilerplate = find_boilerplate(documents.iloc[:0])
+    if settings.duplicates_threshold is not None and len(documents) > 1:
+        duplicates = find_duplicates(documents, threshold=settings.duplicates_threshold,
+                                     boilerplate=boilerplate if len(boilerplate) else None)
+    else:
+        duplicates = find_duplicates(documents.iloc[:0])
+    excluded = set()
+    if settings.duplicates_keep and len(duplicates):
+        kept = drop_near_duplicates(documents, duplicates, keep=settings.duplicates_keep)
+        excluded = set(documents["doc_id"]) - set(kept["doc_id"])
+    return documents, {"boilerplate": boilerplate, "duplicates": duplicates}, excluded
+
+
 def annotate(
     source,
     out=None,
@@ -348,8 +425,9 @@ def annotate(
         raise CacheError(out, f"cannot create the cache folder: {err.strerror or err}") from None
 
     corpus = read_corpus(source, **read_options)
-    documents = corpus.documents
-    before = _stat_files(documents, source)
+    before = _stat_files(corpus.documents, source)
+    documents, corpus_tables, excluded = clean_corpus(corpus.documents, settings)
+    corpus_tables["problems"] = corpus.problems
 
     dictionary, dictionary_hash = None, None
     if settings.actors is not None:
@@ -362,12 +440,13 @@ def annotate(
         from .sentiment import scorer_versions
 
         versions = scorer_versions(settings.scorers)
-    prints = _fingerprints(settings, dictionary_hash, versions)
-    plan = _Plan(settings, prints, dictionary)
+    boilerplate = _boilerplate_texts(corpus_tables["boilerplate"])
+    prints = _fingerprints(settings, dictionary_hash, versions, boilerplate)
+    plan = _Plan(settings, prints, dictionary, boilerplate)
 
     try:
         with _lock(out, wait=lock_wait):
-            manifest = _update(out, source, corpus, documents, plan, workers, progress)
+            manifest = _update(out, source, corpus_tables, excluded, documents, plan, workers, progress)
     except OSError as err:
         raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
 
@@ -379,7 +458,7 @@ def annotate(
     return Annotations(out, manifest=manifest)
 
 
-def _update(out, source, corpus, documents, plan, workers, progress):
+def _update(out, source, corpus_tables, excluded, documents, plan, workers, progress):
     old = _read_manifest(out) or {"tables": {}}
     documents = documents.assign(_hash=_hash_rows(documents))
     current = dict(zip(documents["doc_id"], documents["_hash"]))
@@ -428,10 +507,11 @@ def _update(out, source, corpus, documents, plan, workers, progress):
         for name, (shard, docs, _) in written.items():
             new_tables[name]["shards"][shard] = docs
 
-    problems_shard = f"part-{_sha(corpus.problems.to_json())}.parquet"
-    (out / "problems.parquet").mkdir(exist_ok=True)
-    _write_parquet(corpus.problems, out / "problems.parquet" / problems_shard)
-    new_tables["problems"] = {"fingerprint": "", "shards": {problems_shard: {}}}
+    for name, table in corpus_tables.items():  # corpus-level tables: one shard each
+        shard = f"part-{_sha(name, table.to_json(date_format='iso'))}.parquet"
+        (out / f"{name}.parquet").mkdir(exist_ok=True)
+        _write_parquet(table.reset_index(drop=True), out / f"{name}.parquet" / shard)
+        new_tables[name] = {"fingerprint": "", "shards": {shard: {}}}
 
     manifest = {
         "format": _FORMAT,
@@ -441,6 +521,7 @@ def _update(out, source, corpus, documents, plan, workers, progress):
         "settings": plan.settings.describe(),
         "annotated": len(work),
         "documents": len(documents),
+        "excluded": sorted(excluded),
         "tables": new_tables,
     }
     tmp = out / "_tmp-manifest.json"
@@ -526,8 +607,9 @@ class Annotations:
     >>> ann.sentences.head()                              # doctest: +SKIP
     """
 
-    def __init__(self, path, *, manifest=None):
+    def __init__(self, path, *, manifest=None, all_documents: bool = False):
         self.path = Path(path)
+        self.all_documents = all_documents
         self.manifest = manifest or _read_manifest(self.path)
         if self.manifest is None:
             raise CacheError(self.path, "no complete annotation cache here; run `python -m toolkit annotate`")
@@ -545,9 +627,29 @@ class Annotations:
         """Whether the cache holds table ``name``."""
         return name in self.manifest["tables"]
 
+    @property
+    def excluded(self) -> list:
+        """Ids of the near-duplicates left out of the tables (unless ``all_documents``)."""
+        return list(self.manifest.get("excluded", []))
+
     def read(self, name: str, *, columns=None) -> pd.DataFrame:
-        """Read table ``name`` (optionally only some columns)."""
-        return read_table(self.path, name, columns=columns, manifest=self.manifest)
+        """Read table ``name`` (optionally only some columns).
+
+        Per-document tables leave out the near-duplicates that keeping one article per cluster
+        excludes, unless the cache was opened with ``all_documents=True``.
+        """
+        table = read_table(self.path, name, columns=columns, manifest=self.manifest)
+        if self.excluded and not self.all_documents and name not in CORPUS_TABLES and "doc_id" in table:
+            table = table[~table["doc_id"].isin(self.excluded)].reset_index(drop=True)
+        return table
+
+    @cached_property
+    def boilerplate(self) -> pd.DataFrame:
+        return self.read("boilerplate")
+
+    @cached_property
+    def duplicates(self) -> pd.DataFrame:
+        return self.read("duplicates")
 
     @cached_property
     def documents(self) -> pd.DataFrame:
