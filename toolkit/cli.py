@@ -60,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     annotate.add_argument("--stopwords", default="english", help="'english' (shipped), 'nltk', a file, or 'none'")
     annotate.add_argument("--lemmatize", action="store_true", help="norm is the lemma, not the lowercase form")
     annotate.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    hygiene = annotate.add_argument_group("corpus hygiene")
+    hygiene.add_argument("--detokenize", choices=["auto", "always", "never"], default="auto",
+                         help="restore pre-tokenised text (default: auto, where detected)")
+    hygiene.add_argument("--boilerplate-min-docs", type=int, default=20,
+                         help="paragraphs in at least this many articles are boilerplate (0: keep all)")
+    hygiene.add_argument("--boilerplate-by", default=None, help="count boilerplate within each value of this column")
+    hygiene.add_argument("--duplicates-threshold", type=float, default=0.8,
+                         help="Jaccard similarity of near-duplicates (0: do not look for them)")
+    hygiene.add_argument("--keep-duplicates", choices=["first", "longest", "all"], default="first",
+                         help="which article of a near-duplicate cluster the tables show (default: first published)")
     _add_read_options(annotate)
 
     report = commands.add_parser("report", help="rerun every notebook and render HTML reports")
@@ -101,8 +111,11 @@ def _annotate(args) -> int:
     scorers = args.scorers or ["vader"]
     scorers = () if scorers == ["none"] else tuple(scorers)
     stopwords = None if args.stopwords == "none" else args.stopwords
-    settings = AnnotationSettings(text=TextSettings(stopwords=stopwords, lemmatize=args.lemmatize),
-                                  actors=args.actors, scorers=scorers)
+    settings = AnnotationSettings(
+        text=TextSettings(stopwords=stopwords, lemmatize=args.lemmatize), actors=args.actors, scorers=scorers,
+        detokenize=args.detokenize, boilerplate_min_docs=args.boilerplate_min_docs or None,
+        boilerplate_by=args.boilerplate_by, duplicates_threshold=args.duplicates_threshold or None,
+        duplicates_keep=None if args.keep_duplicates == "all" else args.keep_duplicates)
     started = time.perf_counter()
     try:
         ann = annotate(args.corpus, args.out, settings=settings, workers=args.workers,
