@@ -154,13 +154,35 @@ def test_plot_tone_over_time_one_line_per_group_with_band():
     scores, mentions, _, documents = _tone_tables()
     tone = sentiment.tone_toward_actors(scores, mentions, documents=documents, period="M", n_boot=200)
     ax = plots.plot_tone_over_time(tone, by="actor", actors={"Russia": "Russian Federation"})
-    # two actors: a solid line and a dashed baseline each; Russia has only March (1 point)
+    # two actors, one solid line each (Russia has only March), and one dashed baseline for both
     solid = [line for line in ax.get_lines() if line.get_linestyle() == "-" and line.get_label()[0] != "_"]
     assert sorted(line.get_label() for line in solid) == ["Russian Federation", "Turkey"]
-    assert len([line for line in ax.get_lines() if line.get_linestyle() == "--"]) == 2
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    # baseline: March (-0.5 + 0 + 0.5 + 1 + 0 + 0.5) / 6 = 0.25, April -1.0
+    assert len(dashed) == 1 and list(dashed[0].get_ydata()) == [0.25, -1.0]
     assert "dashed: all sentences" in ax.get_title()
+    shares = plots.plot_tone_over_time(tone[tone.actor == "Turkey"], value="shares")
+    # Turkey: March a/0 -0.5, b/0 0.5 -> 1/2 negative, 1/2 positive; April c/0 -1.0 -> 1 negative
+    lines = {line.get_label(): list(line.get_ydata()) for line in shares.get_lines()}
+    assert lines["negative"] == [0.5, 1.0] and lines["positive"] == [0.5, 0.0]
     empty = plots.plot_tone_over_time(tone, min_sentences=100)
     assert "no scored sentences" in empty.texts[0].get_text()
+    plt.close("all")
+
+
+def test_plot_tone_over_time_breaks_lines_across_empty_periods():
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from toolkit import plots
+
+    tone = pd.DataFrame({"period": pd.to_datetime(["2011-01-01", "2011-02-01", "2011-06-01"]),
+                         "mean": [0.1, 0.2, 0.3], "n_sentences": [5, 5, 5]})
+    ax = plots.plot_tone_over_time(tone, baseline=False)
+    y = list(ax.get_lines()[0].get_ydata())
+    # January -> February is one step (31 days); February -> June (120 days) is more than 1.5 steps
+    assert y[:2] == [0.1, 0.2] and np.isnan(y[2]) and y[3] == 0.3
     plt.close("all")
 
 

@@ -473,7 +473,7 @@ def plot_actor_network(graph, *, top: int = 40, weight: str = "weight", label: s
 # sentiment (notebook 04): tone over time, tone by group (sources, actors, pairs), dyad matrix
 
 _TONE_LABELS = {
-    "mean": "mean sentence score (-1 negative .. +1 positive)",
+    "mean": "mean sentence score (-1 .. +1)",
     "share_negative": "share of negative sentences",
     "share_positive": "share of positive sentences",
     "difference": "mean score minus the corpus baseline",
@@ -496,6 +496,19 @@ def _tone_label(row, group, names):
     return str(names.get(value, value))
 
 
+def _with_gaps(frame: pd.DataFrame, x: str, step) -> pd.DataFrame:
+    """Insert an all-NaN row between points further apart than 1.5 steps (lines break there)."""
+    if len(frame) < 2 or step is None:
+        return frame
+    xs = pd.to_datetime(frame[x])
+    gap = xs.diff() > 1.5 * step
+    if not gap.any():
+        return frame
+    holes = pd.DataFrame({x: (xs[gap] - xs.diff()[gap] / 2).to_numpy()})
+    out = pd.concat([frame.assign(**{x: xs}), holes], ignore_index=True)
+    return out.sort_values(x, kind="stable").reset_index(drop=True)
+
+
 def plot_tone_over_time(tone: pd.DataFrame, *, value: str = "mean", by: str | None = None, baseline: bool = True,
                         actors=None, period_label: str = "month", min_sentences: int = 1,
                         title: str | None = None, ax=None):
@@ -507,11 +520,12 @@ def plot_tone_over_time(tone: pd.DataFrame, *, value: str = "mean", by: str | No
         One row per period (and group): ``period``, ``value`` with ``<value>_low`` /
         ``<value>_high``, ``n_sentences`` (from :func:`toolkit.tone_by_period`,
         :func:`toolkit.tone_by_source` with a period, or :func:`toolkit.tone_toward_actors`).
-    value : {"mean", "share_negative", "share_positive"}
+    value : {"mean", "share_negative", "share_positive", "shares"}
+        ``"shares"`` draws the shares of negative and positive sentences together (no ``by``).
     by : str, optional
         Group column: one line each (``"source"``, ``"actor"``, ``"scorer"``).
     baseline : bool
-        Draw ``baseline_mean`` (dashed) when the table has it and ``value`` is ``"mean"``.
+        Draw ``baseline_mean`` (grey, dashed) when the table has it and ``value`` is ``"mean"``.
     actors : ActorDictionary, DataFrame (actor, name) or dict, optional
         Readable names for actor ids.
     period_label : str
@@ -523,35 +537,55 @@ def plot_tone_over_time(tone: pd.DataFrame, *, value: str = "mean", by: str | No
     Returns
     -------
     matplotlib.axes.Axes
-        Markers are sized by the number of sentences behind each point.
+        Markers are sized by the number of sentences behind each point; lines break across
+        periods without data.
     """
     ax = _axes(ax)
     data = tone[tone["n_sentences"] >= min_sentences].sort_values("period")
     if data.empty:
         return _empty(ax, "no scored sentences to show")
     names = _tone_names(actors)
+    if value == "shares":
+        by = "kind"
+        data = pd.concat([
+            data.assign(kind=side, value=data[f"share_{side}"], value_low=data[f"share_{side}_low"],
+                        value_high=data[f"share_{side}_high"])
+            for side in ("negative", "positive")])
+        column, label = "value", "share of sentences"
+        palette = ["#b2182b", "#2166ac"]
+    else:
+        column, label = value, _TONE_LABELS.get(value, value.replace("_", " "))
+        palette = None
     groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
-    palette = sns.color_palette(n_colors=max(len(groups), 1))
+    palette = palette or sns.color_palette(n_colors=max(len(groups), 1))
+    periods = pd.Series(sorted(pd.to_datetime(data["period"]).unique()))
+    step = periods.diff().dropna()
+    step = step[step > pd.Timedelta(0)].min() if len(step) else None
     size_scale = 120 / max(float(data["n_sentences"].max()), 1.0)
     for color, (key, g) in zip(palette, groups):
-        label = None if key is None else str(names.get(key, key))
+        name = None if key is None else str(names.get(key, key))
         x = pd.to_datetime(g["period"])
-        ax.plot(x, g[value], color=color, label=label, linewidth=1.5)
-        ax.scatter(x, g[value], s=12 + g["n_sentences"] * size_scale, color=color, alpha=0.8, zorder=3)
-        low, high = f"{value}_low", f"{value}_high"
-        if low in g.columns and g[low].notna().any():
-            ax.fill_between(x, g[low], g[high], color=color, alpha=0.18, linewidth=0)
-        if baseline and value == "mean" and "baseline_mean" in g.columns:
-            ax.plot(x, g["baseline_mean"], color=color, linestyle="--", linewidth=1, alpha=0.7,
-                    label=None if by is None else None)
+        ax.scatter(x, g[column], s=12 + g["n_sentences"] * size_scale, color=color, alpha=0.8, zorder=3)
+        line = _with_gaps(g, "period", step)
+        ax.plot(line["period"], line[column], color=color, label=name, linewidth=1.5)
+        low, high = f"{column}_low", f"{column}_high"
+        if low in line.columns and line[low].notna().any():
+            ax.fill_between(line["period"], line[low].astype(float), line[high].astype(float), color=color,
+                            alpha=0.18, linewidth=0)
+    drawn_baseline = baseline and value == "mean" and "baseline_mean" in data.columns
+    if drawn_baseline:
+        base = data.groupby("period", as_index=False)["baseline_mean"].first()
+        base = _with_gaps(base, "period", step)
+        ax.plot(base["period"], base["baseline_mean"], color="0.35", linestyle="--", linewidth=1,
+                label="all sentences" if by is not None else None)
     if value == "mean":
         ax.axhline(0, color="0.6", linewidth=0.8)
-    ax.set_ylabel(_TONE_LABELS.get(value, value.replace("_", " ")))
+    ax.set_ylabel(label)
     ax.set_xlabel(period_label)
     if by is not None:
-        ax.legend(title=by, frameon=False, fontsize="small", loc="best")
-    extra = " (dashed: all sentences)" if baseline and value == "mean" and "baseline_mean" in data.columns else ""
-    ax.set_title(title or f"Tone per {period_label}: {_TONE_LABELS.get(value, value)}, 95% band{extra}")
+        ax.legend(title=None if value == "shares" else by, frameon=False, fontsize="small", loc="best")
+    extra = " (dashed: all sentences)" if drawn_baseline else ""
+    ax.set_title(title or f"Tone per {period_label}: {label}, 95% band{extra}")
     sns.despine(ax=ax)
     return ax
 
