@@ -60,7 +60,10 @@ def test_stamp_hash_is_the_same_for_the_same_corpus_and_changes_with_it(small_co
     first = report.make_stamp(toolkit.annotate(small_corpus, tmp_path / "a"))
     again = report.make_stamp(toolkit.annotate(small_corpus, tmp_path / "b"))      # another cache
     from_files = report.make_stamp(toolkit.read_corpus(small_corpus), corpus=small_corpus)
-    assert first["corpus_hash"] == again["corpus_hash"] == from_files["corpus_hash"]
+    lemmas = toolkit.AnnotationSettings(text=toolkit.TextSettings(lemmatize=True))
+    other_settings = report.make_stamp(toolkit.annotate(small_corpus, tmp_path / "c", settings=lemmas))
+    assert first["corpus_hash"] == again["corpus_hash"] == from_files["corpus_hash"] == other_settings["corpus_hash"]
+    assert other_settings["annotation"]["lemmatize"] is True and first["annotation"]["lemmatize"] is False
     write_article(small_corpus, "002_b.txt", "date 2020-0203\nRussia denied it again.\n")  # a bad header now
     changed = report.make_stamp(toolkit.read_corpus(small_corpus), corpus=small_corpus)
     assert changed["corpus_hash"] != first["corpus_hash"]

@@ -51,6 +51,7 @@ from . import __version__
 
 __all__ = [
     "make_stamp",
+    "corpus_facts",
     "show_stamp",
     "show_table",
     "parse_params",
@@ -125,10 +126,12 @@ def make_stamp(source, *, corpus=None, settings: dict | None = None, actors=None
     Returns
     -------
     dict
-        ``corpus`` (absolute path), ``articles``, ``files_not_loaded``, ``first_date``,
-        ``last_date``, ``corpus_hash`` (16 hex digits over every loaded article's text, date and
-        metadata), ``actors``, ``actors_hash`` (of the dictionary file), ``annotation`` (stop list,
-        lemmatisation, scorers), ``settings``, ``toolkit_version``, ``run_at``.
+        ``corpus`` (absolute path); ``articles``, ``files_not_loaded``, ``first_date``,
+        ``last_date``, ``corpus_hash`` of the corpus as read (see :func:`corpus_facts`: the same
+        whatever the annotation settings); ``left_out`` (articles the annotation settings left
+        out, such as near-duplicates; only when some were); ``actors``, ``actors_hash`` (of the
+        dictionary file); ``annotation`` (the cache's settings); ``settings`` (the notebook's
+        parameters); ``toolkit_version``; ``run_at``.
 
     Examples
     --------
@@ -136,43 +139,73 @@ def make_stamp(source, *, corpus=None, settings: dict | None = None, actors=None
     >>> stamp["articles"], stamp["corpus_hash"]                # doctest: +SKIP
     (1, '5d0c6b6f0d4f3c1e')
     """
+    excluded = None
     if hasattr(source, "manifest"):  # Annotations
         manifest = source.manifest
-        hashes = {}
-        for docs in manifest["tables"]["documents"]["shards"].values():
-            hashes.update(docs)
-        dates = source.read("documents", columns=["date"])["date"]
-        problems = source.problems
         corpus = corpus if corpus is not None else manifest.get("source")
+        facts = manifest.get("corpus_facts")
+        if facts is None:  # an older cache: read the corpus again, as annotate read it
+            from .corpus import read_corpus
+
+            facts = corpus_facts(read_corpus(manifest["source"], **manifest.get("read_options", {})))
+        if "excluded" in manifest:
+            excluded = len(manifest["excluded"])
         annotation = dict(source.settings)
-        actors = actors if actors is not None else annotation.pop("actors", None)
+        actors = actors if actors is not None else annotation.get("actors")
         annotation.pop("actors", None)
     else:  # Corpus(documents, problems)
-        from .annotate import _hash_rows
-
-        documents = source.documents
-        hashes = dict(zip(documents["doc_id"], _hash_rows(documents)))
-        dates = documents["date"]
-        problems = source.problems
+        facts = corpus_facts(source)
         annotation = {}
     if settings is None:
         settings = dict(_CONTEXT.get("parameters", {}))
-    dates = pd.to_datetime(dates).dropna()
     now = now or _dt.datetime.now(_dt.timezone.utc)
-    not_loaded = int((problems["severity"] == "error").sum()) if len(problems) else 0
-    return {
-        "corpus": str(Path(corpus).resolve()) if corpus else None,
-        "articles": len(hashes),
-        "files_not_loaded": not_loaded,
-        "first_date": dates.min().date().isoformat() if len(dates) else None,
-        "last_date": dates.max().date().isoformat() if len(dates) else None,
-        "corpus_hash": _corpus_hash(hashes),
+    stamp = {"corpus": str(Path(corpus).resolve()) if corpus else None, **facts}
+    if excluded:
+        stamp["left_out"] = excluded
+    stamp.update({
         "actors": str(Path(actors).resolve()) if actors else None,
         "actors_hash": _file_hash(actors) if actors else None,
         "annotation": annotation,
         "settings": settings,
         "toolkit_version": __version__,
         "run_at": now.strftime("%Y-%m-%d %H:%M UTC"),
+    })
+    return stamp
+
+
+def corpus_facts(corpus) -> dict:
+    """The corpus as read, for stamps: count, dates, files not loaded, and one content hash.
+
+    Parameters
+    ----------
+    corpus : toolkit.Corpus
+        What :func:`toolkit.read_corpus` returned (before any cleaning: the hash describes the
+        files, whatever the annotation settings later do to the text).
+
+    Returns
+    -------
+    dict
+        ``articles`` (loaded), ``files_not_loaded`` (problems of severity ``error``),
+        ``first_date``, ``last_date`` (ISO dates or None) and ``corpus_hash``: 16 hex digits of
+        SHA-1 over every loaded article's id and content hash (text, date and metadata columns,
+        as :func:`toolkit.annotate` hashes documents), in id order, so file order does not matter.
+
+    Examples
+    --------
+    >>> corpus_facts(toolkit.read_corpus("corpus"))["articles"]      # doctest: +SKIP
+    1
+    """
+    from .annotate import _hash_rows
+
+    documents, problems = corpus.documents, corpus.problems
+    hashes = dict(zip(documents["doc_id"], _hash_rows(documents)))
+    dates = pd.to_datetime(documents["date"]).dropna() if len(documents) else pd.Series([], dtype="datetime64[ns]")
+    return {
+        "articles": len(documents),
+        "files_not_loaded": int((problems["severity"] == "error").sum()) if len(problems) else 0,
+        "first_date": dates.min().date().isoformat() if len(dates) else None,
+        "last_date": dates.max().date().isoformat() if len(dates) else None,
+        "corpus_hash": _corpus_hash(hashes),
     }
 
 
@@ -186,8 +219,10 @@ def _stamp_rows(stamp: dict) -> list:
     dates = (f"{stamp['first_date']} to {stamp['last_date']}" if stamp.get("first_date") else "no dated articles")
     rows = [
         ("corpus", stamp["corpus"]),
-        ("articles", f"{stamp['articles']:,}" + (f" ({stamp['files_not_loaded']} files not loaded)"
-                                                 if stamp.get("files_not_loaded") else "")),
+        ("articles", f"{stamp['articles']:,}"
+         + (f"; {stamp['files_not_loaded']} files not loaded" if stamp.get("files_not_loaded") else "")
+         + (f"; {stamp['left_out']} left out by the annotation settings (such as near-duplicates)"
+            if stamp.get("left_out") else "")),
         ("dates", dates),
         ("corpus hash", stamp["corpus_hash"]),
         ("actor dictionary", f"{stamp['actors']} (hash {stamp['actors_hash']})" if stamp.get("actors") else "none"),
