@@ -178,10 +178,12 @@ def _nltk_analyzer():
 
 
 class VaderScorer(Scorer):
-    """VADER by Hutto & Gilbert (ICWSM 2014), the reference ``vaderSentiment`` implementation.
+    """VADER by Hutto & Gilbert (ICWSM 2014): the scores of the reference ``vaderSentiment``.
 
     ``score`` is VADER's ``compound``; parts ``compound, pos, neu, neg`` as the package returns
-    them (rounded to 4 and 3 decimals). Identical texts are scored once.
+    them (rounded to 4 and 3 decimals). Computed by :mod:`toolkit.vader`, a vectorised
+    re-implementation that gives the package's exact values (tested against it) several times
+    faster, with the package's own lexicon and rules. Identical texts are scored once.
 
     >>> VaderScorer().score(pd.DataFrame({"text": ["The talks were a great success."]})).score.tolist()
     [0.8316]
@@ -192,11 +194,13 @@ class VaderScorer(Scorer):
 
     @property
     def version(self) -> str:
-        return f"vaderSentiment=={metadata.version('vaderSentiment')};toolkit-sentence/1"
+        return f"vaderSentiment=={metadata.version('vaderSentiment')};toolkit-vader-vectorised/1;toolkit-sentence/1"
 
     def score(self, sentences, *, text_column="text"):
-        a = _vader_analyzer()
-        return _vader_frame(_score_unique(_texts(sentences, text_column), a.polarity_scores, ("compound", "pos", "neu", "neg")))
+        from .vader import vader_polarity
+
+        codes, uniques = pd.factorize(_texts(sentences, text_column), use_na_sentinel=False)
+        return _vader_frame(vader_polarity(list(uniques))[codes])
 
 
 class NltkVaderScorer(Scorer):
