@@ -20,6 +20,7 @@ Policy for near misses (documented in the README):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import hashlib
@@ -56,6 +57,7 @@ _HEADER = re.compile(r"(?P<key>[A-Za-z]+)(?P<sep>:?)[ \t]*(?P<value>[^\s]*)(?P<r
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"\x7fELF")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_FIRST_DAY, _LAST_DAY = _dt.date(1678, 1, 1), _dt.date(2261, 12, 31)  # within datetime64[ns]
 
 
 class Corpus(NamedTuple):
@@ -172,6 +174,8 @@ def parse_article(raw: bytes | str, *, name: str = "<article>", encoding_errors:
         date = _dt.date.fromisoformat(value)
     except ValueError:
         raise CorpusError(name, f"impossible date {value}") from None
+    if not _FIRST_DAY <= date <= _LAST_DAY:
+        raise CorpusError(name, f"date out of range {value}: dates from {_FIRST_DAY.year} to {_LAST_DAY.year} are read")
     body = text[match.start("rest"):] if len(text) <= 200 else text[match.start("rest"):]
     body = body.strip()
     if not body:
@@ -215,10 +219,24 @@ def read_metadata(path, *, key_column: str = "file") -> pd.DataFrame:
     if len(dupes):
         raise CorpusError(path, f"metadata names {dupes.iloc[0]!r} more than once")
     meta = meta.drop(columns=[key_column])
-    clash = [c for c in meta.columns if c in ("doc_id", "date", "text", "file")]
-    meta = meta.rename(columns={c: f"{c}_metadata" for c in clash})
+    meta = meta.rename(columns=_clash_names(meta.columns, ("doc_id", "date", "text", "file")))
     meta.insert(0, "doc_id", doc_id)
     return meta
+
+
+def _clash_names(columns, taken) -> dict:
+    """Renames for metadata columns named like a documents column: ``date`` -> ``date_metadata``
+    (``date_metadata_2`` when that name is taken too), so no two columns share a name."""
+    used = set(taken) | set(columns)
+    renames = {}
+    for column in columns:
+        if column in taken:
+            new, i = f"{column}_metadata", 2
+            while new in used:
+                new, i = f"{column}_metadata_{i}", i + 1
+            used.add(new)
+            renames[column] = new
+    return renames
 
 
 def _documents_frame(rows) -> pd.DataFrame:
@@ -257,11 +275,19 @@ def _read_folder(folder: Path, *, max_bytes, encoding_errors, max_files):
         name = entry.name
         if name.startswith("."):
             continue
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # shown with its bad bytes as \xNN: the tables hold UTF-8 only
+            problems.append(_problem(os.fsencode(name).decode("utf-8", "backslashreplace"), "bad file name",
+                                     "the file name is not valid UTF-8; rename the file"))
+            continue
         if entry.is_dir():
             problems.append(_problem(name, "not an article", "a sub-folder; articles must sit in the corpus folder itself"))
             continue
         suffix = Path(name).suffix.lower()
-        if suffix == ".txt":
+        if suffix == ".txt" and not entry.is_file():  # a pipe or device would block or never end
+            problems.append(_problem(name, "unreadable", "not a regular file (a broken link, pipe, socket or device)"))
+        elif suffix == ".txt":
             articles.append(entry)
         elif suffix in COMPANION_SUFFIXES or name.lower().startswith("readme"):
             continue
@@ -269,6 +295,7 @@ def _read_folder(folder: Path, *, max_bytes, encoding_errors, max_files):
             problems.append(_problem(name, "not an article", f"not a .txt file ({suffix or 'no extension'})"))
     if max_files is not None and len(articles) > max_files:
         raise CorpusError(folder, f"{len(articles):,} article files, more than the limit of {max_files:,} (raise max_files)")
+    ids = {}
     for entry in articles:
         name = entry.name
         try:
@@ -290,14 +317,19 @@ def _read_folder(folder: Path, *, max_bytes, encoding_errors, max_files):
             kind, _, detail = err.problem.partition(":")
             problems.append(_problem(name, _kind(err.problem), err.problem))
             continue
+        doc_id = Path(name).stem
+        if doc_id in ids:  # a.txt and a.TXT: one id each, or joins and the cache would mix them
+            problems.append(_problem(name, "duplicate id", f"same id {doc_id!r} as {ids[doc_id]}; rename one file"))
+            continue
+        ids[doc_id] = name
         for kind, detail in warnings:
             problems.append(_problem(name, kind, detail, "warning"))
-        rows.append((Path(name).stem, date, text, name))
+        rows.append((doc_id, date, text, name))
     return rows, problems
 
 
 def _kind(message: str) -> str:
-    for kind in ("missing header", "malformed header", "impossible date", "empty text",
+    for kind in ("missing header", "malformed header", "impossible date", "date out of range", "empty text",
                  "invalid UTF-8", "binary content", "too large"):
         if message.startswith(kind):
             return kind
@@ -308,7 +340,7 @@ def _parse_date_value(value) -> _dt.datetime | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     value = str(value).strip()
-    if not value:
+    if not value or value.lower() in ("now", "today"):  # pandas reads these as the clock's time
         return None
     if _ISO_DATE.match(value):
         try:
@@ -329,7 +361,7 @@ def _parse_date_value(value) -> _dt.datetime | None:
 _ID_OK = re.compile(r"[^\x00-\x1f\x7f/\\]{1,200}\Z")
 
 
-def _read_records(path: Path, records, *, date_column, text_column, id_column):
+def _read_records(path: Path, records, *, date_column, text_column, id_column, max_bytes=None):
     """Records (line number, dict) from an export into rows and problems."""
     rows, problems, seen = [], [], {}
     name = path.name
@@ -353,6 +385,10 @@ def _read_records(path: Path, records, *, date_column, text_column, id_column):
             problems.append(_problem(name, "duplicate id", f"id {doc_id!r} also on line {seen[doc_id]}", line=line))
             continue
         date = _parse_date_value(record[date_column])
+        if date is not None and not _FIRST_DAY <= date.date() <= _LAST_DAY:
+            problems.append(_problem(name, "date out of range", f"date {date.date()} in column {date_column!r}: dates "
+                                     f"from {_FIRST_DAY.year} to {_LAST_DAY.year} are read", line=line))
+            continue
         if date is None:
             raw = str(record[date_column])[:40]
             kind = "impossible date" if re.match(r"\d{4}-\d{2}-\d{2}", raw) else "malformed date"
@@ -367,6 +403,10 @@ def _read_records(path: Path, records, *, date_column, text_column, id_column):
         if "\x00" in text:
             problems.append(_problem(name, "binary content", "NUL character in the text", line=line))
             continue
+        if max_bytes is not None and len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            problems.append(_problem(name, "too large", f"the text has more than the limit of {max_bytes:,} bytes",
+                                     line=line))
+            continue
         seen[doc_id] = line
         extra = {k: (None if v is None else str(v)) for k, v in record.items()
                  if k not in (date_column, text_column, id_column)}
@@ -374,10 +414,31 @@ def _read_records(path: Path, records, *, date_column, text_column, id_column):
     return rows, problems
 
 
+@contextlib.contextmanager
+def _csv_field_limit(size: int):
+    """Let csv read fields up to ``size`` characters (its default stops at 131,072)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, min(size, 2**31 - 1)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def _csv_records(path: Path, text: str):
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        for record in reader:
+    with _csv_field_limit(len(text) + 1):
+        while True:
+            line = reader.line_num
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:  # report the row and go on with the next one: nothing lost
+                yield reader.line_num, {"__problem__": "malformed row", "__detail__": str(err)}
+                if reader.line_num == line:
+                    return
+                continue
             # line of the record's last physical line; header is line 1
             if None in record:
                 yield reader.line_num, {"__problem__": "malformed row", "__detail__": "more fields than the header"}
@@ -386,12 +447,11 @@ def _csv_records(path: Path, text: str):
                 yield reader.line_num, {"__problem__": "malformed row", "__detail__": "fewer fields than the header"}
                 continue
             yield reader.line_num, record
-    except csv.Error as err:
-        yield reader.line_num, {"__problem__": "malformed row", "__detail__": str(err)}
 
 
 def _jsonl_records(path: Path, text: str):
-    for number, line in enumerate(text.split("\n"), start=1):
+    # JSON strings cannot hold a raw CR or LF, so any of the three line endings ends a record
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -402,7 +462,20 @@ def _jsonl_records(path: Path, text: str):
         if not isinstance(record, dict):
             yield number, {"__problem__": "malformed JSON", "__detail__": "a line is not a JSON object"}
             continue
+        if "\\u" in line and not _encodable(record):
+            yield number, {"__problem__": "malformed JSON",
+                           "__detail__": "a \\uD800-style escape that is half a character (a lone surrogate)"}
+            continue
         yield number, record
+
+
+def _encodable(record) -> bool:
+    """Whether a parsed JSON record holds only real characters (no lone surrogates)."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_export(path: Path, *, date_column, text_column, id_column, max_bytes, encoding_errors):
@@ -424,8 +497,11 @@ def _read_export(path: Path, *, date_column, text_column, id_column, max_bytes, 
     if suffix == ".csv":
         if "\x00" in text:
             raise CorpusError(path, "binary content (NUL character)")
-        first = text.split("\n", 1)[0]
-        header = next(csv.reader([first]), [])
+        try:
+            with _csv_field_limit(len(text) + 1):
+                header = next(csv.reader(io.StringIO(text, newline="")), [])
+        except csv.Error as err:
+            raise CorpusError(path, f"malformed header row: {err}") from None
         for column in (date_column, text_column) + ((id_column,) if id_column else ()):
             if column not in header:
                 raise CorpusError(path, f"no {column!r} column in the header (columns: {header[:10]})")
@@ -433,7 +509,7 @@ def _read_export(path: Path, *, date_column, text_column, id_column, max_bytes, 
     else:
         records = _jsonl_records(path, text)
     rows, problems = _read_records(path, records, date_column=date_column,
-                                   text_column=text_column, id_column=id_column)
+                                   text_column=text_column, id_column=id_column, max_bytes=max_bytes)
     if warn:
         problems.insert(0, _problem(path.name, warn[0], warn[1], "warning"))
     return rows, problems
@@ -516,7 +592,7 @@ def read_corpus(
     documents = _documents_frame(rows)
     if extra_rows:
         extra = pd.DataFrame(extra_rows, index=[r[0] for r in rows])
-        extra = extra.rename(columns={c: f"{c}_metadata" for c in extra.columns if c in ("doc_id", "file")})
+        extra = extra.rename(columns=_clash_names(extra.columns, documents.columns))
         documents = documents.join(extra, on="doc_id")
 
     if drop_duplicates and len(documents):
@@ -542,8 +618,7 @@ def read_corpus(
             problems.append(_problem(Path(metadata).name, "metadata without article",
                                      f"{len(unknown)} rows name no article in the corpus, e.g. {unknown.iloc[0]!r}",
                                      "warning"))
-        clash = [c for c in meta.columns if c != "doc_id" and c in documents.columns]
-        meta = meta.rename(columns={c: f"{c}_metadata" for c in clash})
+        meta = meta.rename(columns=_clash_names([c for c in meta.columns if c != "doc_id"], documents.columns))
         documents = documents.merge(meta, on="doc_id", how="left", validate="one_to_one")
     return Corpus(documents, _problems_frame(problems))
 
