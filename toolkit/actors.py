@@ -194,13 +194,17 @@ def parse_actors(text: str, *, file: str = "<text>") -> ActorDictionary:
     """
     file = str(file)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: fast, nesting bounded
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "syntax error"
         raise DictionaryError(file, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as err:
         raise DictionaryError(file, f"not valid YAML: {err}") from None
+    except RecursionError:  # PyYAML composes nested nodes recursively
+        raise DictionaryError(file, "not valid YAML: lists or mappings nested too deeply") from None
+    except UnicodeEncodeError as err:  # a str holding half a character (only from Python callers)
+        raise DictionaryError(file, f"not valid text: a lone surrogate at character {err.start}") from None
     if root is None:
         raise DictionaryError(file, "empty actor dictionary (expected 'actors:' and a list of actors)")
     if isinstance(root, yaml.MappingNode):
@@ -328,23 +332,28 @@ def _check_memberships(memberships, ids, file):
         if row["member_of"] == row["actor"]:
             raise DictionaryError(file, f"actor {row['actor']!r} is a member of itself", line=row["line"])
         parents.setdefault(row["actor"], []).append(row)
-    # cycles: depth-first search over the membership graph
+    # cycles: depth-first search over the membership graph (with its own stack: chains of any
+    # length, no recursion limit)
     state: dict[str, int] = {}
-
-    def visit(actor, path):
-        state[actor] = 1
-        for row in parents.get(actor, []):
+    for root in parents:
+        if root in state:
+            continue
+        state[root] = 1
+        path, stack = [root], [iter(parents.get(root, []))]
+        while stack:
+            row = next(stack[-1], None)
+            if row is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
             target = row["member_of"]
             if state.get(target) == 1:
-                cycle = " -> ".join(path[path.index(target):] + [target]) if target in path else target
+                cycle = " -> ".join(path[path.index(target):] + [target])
                 raise DictionaryError(file, f"circular member_of: {cycle}", line=row["line"])
             if target not in state:
-                visit(target, path + [target])
-        state[actor] = 2
-
-    for actor in parents:
-        if actor not in state:
-            visit(actor, [actor])
+                state[target] = 1
+                path.append(target)
+                stack.append(iter(parents.get(target, [])))
 
 
 def _dictionary(actors, aliases, memberships, ignored, file) -> ActorDictionary:
