@@ -158,7 +158,11 @@ def _read_delimited(text: str, path: Path) -> list:
     header_line, header = numbered[0]
     sep = "\t" if "\t" in header else ","
     reader = csv.reader(io.StringIO("\n".join(ln for _, ln in numbered)), delimiter=sep)
-    records = list(reader)
+    try:
+        records = list(reader)
+    except csv.Error as exc:  # e.g. a field longer than csv's limit of 131,072 characters
+        line = numbered[min(max(reader.line_num, 1), len(numbered)) - 1][0]
+        raise LexiconError(path, f"not a {'tab' if sep == chr(9) else 'comma'}-separated table ({exc})", line=line) from None
     names = [h.strip().lower() for h in records[0]]
 
     def find(aliases):
@@ -193,31 +197,44 @@ def _read_delimited(text: str, path: Path) -> list:
 
 def _read_yaml(text: str, path: Path) -> list:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: fast, nesting bounded
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise LexiconError(path, f"not valid YAML ({getattr(exc, 'problem', None) or exc})", line=line) from None
+    except RecursionError:  # the pure-Python composer recurses into nested nodes
+        raise LexiconError(path, "not valid YAML (lists or mappings nested too deeply)") from None
     if root is None:
         raise LexiconError(path, "empty lexicon: no categories")
     if not isinstance(root, yaml.MappingNode):
         raise LexiconError(path, "expected a mapping of categories to lists of patterns", line=root.start_mark.line + 1)
     rows = []
-
-    def walk(node, prefix):
-        for key, value in node.value:
-            name = f"{prefix}{key.value}"
-            if isinstance(value, yaml.MappingNode):  # quanteda's nested keys: parent.child
-                walk(value, name + ".")
-                continue
-            items = value.value if isinstance(value, yaml.SequenceNode) else [value]
-            for item in items:
-                if not isinstance(item, yaml.ScalarNode):
-                    raise LexiconError(path, f"category {name!r}: expected patterns (text), found a list or mapping",
-                                       line=item.start_mark.line + 1)
-                rows.append((item.value, name, np.nan, item.start_mark.line + 1))
-
-    walk(root, "")
+    # quanteda's nested keys (parent.child), walked with an explicit stack; each mapping once, so
+    # a YAML alias cannot loop (``a: &a {b: *a}``) or multiply entries (a "billion laughs")
+    seen, stack = {id(root)}, [(iter(root.value), "")]
+    while stack:
+        pairs, prefix = stack[-1]
+        pair = next(pairs, None)
+        if pair is None:
+            stack.pop()
+            continue
+        key, value = pair
+        if not isinstance(key, yaml.ScalarNode):
+            raise LexiconError(path, "a category name must be text, not a list or mapping", line=key.start_mark.line + 1)
+        name = f"{prefix}{key.value}"
+        if isinstance(value, yaml.MappingNode):
+            if id(value) in seen:
+                raise LexiconError(path, f"category {name!r} repeats a group of categories through a YAML alias",
+                                   line=value.start_mark.line + 1)
+            seen.add(id(value))
+            stack.append((iter(value.value), name + "."))
+            continue
+        items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode):
+                raise LexiconError(path, f"category {name!r}: expected patterns (text), found a list or mapping",
+                                   line=item.start_mark.line + 1)
+            rows.append((item.value, name, np.nan, item.start_mark.line + 1))
     return rows
 
 
