@@ -322,26 +322,101 @@ def _lemma(word: str, language: str) -> str:
 _SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.VERBOSE)
 
 
-def _split_tokens(texts, offsets):
-    """Tokens of many strings at once: (index of the string, token, start, end) as arrays.
+@functools.lru_cache(maxsize=1)
+def _whitespace_table() -> np.ndarray:
+    """Which code points below U+3001 are whitespace (``str.isspace``, the same as regex ``\\s``)."""
+    return np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
 
-    One ``re.split`` over the joined strings (a capturing split returns gaps and tokens in turn,
-    so offsets are cumulative lengths).
+
+def _chunk_spans(joined: str):
+    """(start, end) of each run of non-whitespace characters in ``joined``, as arrays."""
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = _whitespace_table()[np.minimum(codes, 0x3001)]
+    edges = np.flatnonzero(np.diff(np.concatenate(([True], space, [True])).view(np.int8)))
+    return edges[0::2], edges[1::2]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _chunk_tokens(chunk: str):
+    """Tokens of one whitespace-free chunk: (relative starts, relative ends, token strings)."""
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(chunk)]
+    return [a for a, _ in spans], [b for _, b in spans], [chunk[a:b] for a, b in spans]
+
+
+def _split_tokens(texts, offsets):
+    """Tokens of many strings at once, as arrays.
+
+    Returns ``(which, token_codes, token_uniques, starts, ends)``: the index of the string each
+    token comes from, its code into the distinct token strings, and its offsets (``offsets[i]``
+    plus the position in string ``i``).
+
+    A token never contains whitespace and the token pattern looks at most one character ahead
+    (where whitespace and the end of a string behave alike), so a text's tokens are the tokens of
+    its whitespace-separated chunks. Each distinct chunk is tokenised once with the regular
+    expression; the occurrences are then expanded with numpy.
     """
+    joined = "\n".join(texts)
+    chunk_start, chunk_end = _chunk_spans(joined)
+    chunks = joined.split()
+    if len(chunks) != len(chunk_start):  # cannot happen (same whitespace); stay correct anyway
+        return _split_tokens_regex(texts, offsets)
+    codes, uniques = _factorize_strings(chunks)
+    # tokenise each distinct chunk once
+    n_tok = np.zeros(len(uniques), dtype=np.int64)
+    rel_start, rel_end, tok_text = [], [], []
+    for k, chunk in enumerate(uniques):
+        a, b, words = _chunk_tokens(chunk)
+        n_tok[k] = len(a)
+        rel_start += a
+        rel_end += b
+        tok_text += words
+    tok_codes_u, tok_uniques = _factorize_strings(tok_text)
+    rel_start = np.asarray(rel_start, dtype=np.int64)
+    tok_len = np.asarray(rel_end, dtype=np.int64) - rel_start
+    # which string each chunk falls in: strings start at cumulative length + one separator each
+    text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    text_starts = np.cumsum(text_lengths) - text_lengths
+    which_c = np.searchsorted(text_starts, chunk_start, side="right") - 1
+    start_c = chunk_start + (np.asarray(offsets, dtype=np.int64)[which_c] - text_starts[which_c])
+    # expand: every occurrence of a chunk gets its chunk's tokens
+    per_chunk = n_tok[codes]
+    n = int(per_chunk.sum())
+    source = np.arange(n) + np.repeat(np.cumsum(n_tok)[codes] - np.cumsum(per_chunk), per_chunk)
+    starts = np.repeat(start_c, per_chunk) + rel_start[source]
+    return np.repeat(which_c, per_chunk), tok_codes_u[source], tok_uniques, starts, starts + tok_len[source]
+
+
+def _factorize_strings(values: list):
+    """(codes, distinct values) of a list of strings, in order of first appearance (via Arrow)."""
+    import pyarrow as pa
+
+    encoded = pa.array(values, type=pa.large_string()).dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return codes, np.array(encoded.dictionary.to_pylist(), dtype=object)
+
+
+def _split_tokens_regex(texts, offsets):
+    """The plain version of :func:`_split_tokens`: one capturing ``re.split`` over all strings."""
     joined = "\n".join(texts)
     parts = _SPLIT.split(joined)
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     ends = np.cumsum(lengths)[1::2]
     tokens = np.array(parts[1::2], dtype=object)
     starts = ends - lengths[1::2]
-    # which string each token falls in: strings start at cumulative length + one separator each
     text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_starts = np.concatenate([[0], np.cumsum(text_lengths + 1)[:-1]]) if len(texts) else np.zeros(0, np.int64)
     which = np.searchsorted(text_starts, starts, side="right") - 1
     base = np.asarray(offsets, dtype=np.int64)[which] - text_starts[which] if len(texts) else starts
-    starts = starts + base
-    ends = ends + base
-    return which, tokens, starts, ends
+    codes, uniques = pd.factorize(tokens, use_na_sentinel=False)
+    return which, codes, uniques, starts + base, ends + base
+
+
+def _str_column(uniques, codes) -> pd.api.extensions.ExtensionArray:
+    """A ``str`` column from distinct values and codes (an Arrow ``take``, no Python loop)."""
+    import pyarrow as pa
+
+    values = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+    return pd.array(pa.chunked_array([values.take(pa.array(np.asarray(codes, dtype=np.int64)))]), dtype=str)
 
 
 def tokenize(
@@ -379,27 +454,39 @@ def tokenize(
     ['Turkey', "'s", 'army', 'moved', '.']
     """
     settings = settings or TextSettings()
-    which, tokens, starts, ends = _split_tokens(sentences[text_column].tolist(), sentences["start"].to_numpy())
+    texts = sentences[text_column].tolist()
+    which, codes, uniques, starts, ends = _split_tokens(texts, sentences["start"].to_numpy())
+    doc_codes, doc_uniques = pd.factorize(sentences[id_column].to_numpy(dtype=object), use_na_sentinel=False)
+    token_doc = doc_codes[which]
     frame = pd.DataFrame({
-        "doc_id": pd.array(sentences[id_column].to_numpy(dtype=object)[which], dtype=str),
+        "doc_id": _str_column(doc_uniques, token_doc),
         "sent_id": sentences["sent_id"].to_numpy(dtype="int64")[which],
-        "token": pd.array(tokens, dtype=str),
+        "token": _str_column(uniques, codes),
         "start": starts,
         "end": ends,
     })
     # position: 0-based within the document (tokens arrive in document order)
-    frame.insert(2, "position", frame.groupby("doc_id", sort=False).cumcount().astype("int64"))
-    lower = frame["token"].str.lower()
+    if len(token_doc) and (np.diff(token_doc) >= 0).all():  # each document's tokens together
+        first = np.searchsorted(token_doc, np.arange(len(doc_uniques)))
+        position = np.arange(len(token_doc), dtype="int64") - first[token_doc]
+    else:
+        position = frame.groupby("doc_id", sort=False).cumcount().to_numpy(dtype="int64")
+    frame.insert(2, "position", position)
+    # norm, stop and punctuation flags: computed once per distinct token, then spread
+    distinct = pd.Series(pd.array(np.asarray(uniques, dtype=object), dtype=str))
+    lower = distinct.str.lower()
     if settings.lemmatize:
-        uniques = pd.unique(lower)
-        lemmas = {w: _lemma(w, settings.language) for w in uniques}
-        norm = lower.map(lemmas)
+        lemmas = {w: _lemma(w, settings.language) for w in pd.unique(lower)}
+        norm = lower.map(lemmas).astype(str)
     else:
         norm = lower
-    frame.insert(4, "norm", norm.astype(str))
+    norm_codes, norm_uniques = pd.factorize(norm.to_numpy(dtype=object), use_na_sentinel=False)
+    frame.insert(4, "norm", _str_column(norm_uniques, norm_codes[codes]))
     stop = load_stopwords(settings.stopwords)
-    frame.insert(5, "is_stop", lower.isin(stop).to_numpy(dtype=bool) if stop else np.zeros(len(frame), bool))
-    frame.insert(6, "is_punct", frame["token"].str.match(r"^[^\w]+$").to_numpy(dtype=bool))
+    is_stop = lower.isin(stop).to_numpy(dtype=bool) if stop else np.zeros(len(distinct), bool)
+    frame.insert(5, "is_stop", is_stop[codes])
+    is_punct = distinct.str.match(r"^[^\w]+$").to_numpy(dtype=bool)
+    frame.insert(6, "is_punct", is_punct[codes])
     if id_column != "doc_id":
         frame = frame.rename(columns={"doc_id": id_column})
     return frame
