@@ -11,13 +11,15 @@ cluster, out of those whose exact similarity reaches the threshold (``planted_at
     .venv/bin/python bench/bench_duplicates.py                     # 2k, 10k, 50k, 100k; 1 and 2 workers
     .venv/bin/python bench/bench_duplicates.py --sizes 2000 10000 --workers 2
 
-Prints one row per size and worker count: articles, words, seconds, articles per second, the
+Prints one row per size and worker count: articles, words, wall-clock seconds, CPU seconds (this
+process and its workers: less sensitive to other jobs on the machine), articles per second, the
 clusters found, and the share of planted pairs found (recall).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
@@ -73,6 +75,13 @@ def planted_at_threshold(docs: pd.DataFrame, planted, threshold: float) -> set:
     return kept
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished child processes (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
@@ -84,18 +93,18 @@ def main(argv=None):
         sys.exit(f"{args.corpus}: no such corpus folder (the benchmark mixes the lines of a real corpus)")
     documents = restore_text(read_corpus(args.corpus).documents)
     print(f"source: {args.corpus} ({len(documents)} articles)", flush=True)
-    print("articles  words(M)  workers  seconds  articles/s  clusters  planted_found/planted_at_threshold")
+    print("articles  words(M)  workers  seconds  cpu_seconds  articles/s  clusters  planted_found/planted_at_threshold")
     for n in args.sizes:
         docs, planted = synthetic_articles(documents, n)
         planted = planted_at_threshold(docs, planted, args.threshold)
         words = count_words(docs["text"].tolist()).sum() / 1e6
         for workers in args.workers:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu_seconds()
             found = find_duplicates(docs, threshold=args.threshold, date_column=None, workers=workers)
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
             cluster_of = dict(zip(found["doc_id"], found["cluster"]))
             hit = sum(1 for a, b in planted if a in cluster_of and cluster_of[a] == cluster_of.get(b))
-            print(f"{n:>8}  {words:8.1f}  {workers:>7}  {seconds:7.1f}  {n / seconds:10.0f}  "
+            print(f"{n:>8}  {words:8.1f}  {workers:>7}  {seconds:7.1f}  {cpu:11.1f}  {n / seconds:10.0f}  "
                   f"{found['cluster'].nunique():>8}  {hit:>6}/{len(planted)}", flush=True)
 
 
