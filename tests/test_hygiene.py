@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from toolkit.hygiene import summarise_hygiene
+from toolkit.hygiene import summarize_hygiene
 
 FOOTER = "This discussion is now closed."  # 5 words
 
@@ -23,7 +23,7 @@ def _docs():
 
 def test_summary_of_all_three_steps():
     dups = pd.DataFrame({"cluster": [0, 0], "doc_id": ["a", "b"], "similarity": [1.0, 0.9], "first": [True, False]})
-    table = summarise_hygiene(_docs(), boilerplate=[FOOTER], duplicates=dups)
+    table = summarize_hygiene(_docs(), boilerplate=[FOOTER], duplicates=dups)
     values = {(row.step, row.measure): (row.value, row.share) for row in table.itertuples()}
     assert values[("corpus", "documents")][0] == 4
     assert values[("corpus", "words")][0] == 27                                 # 8 + 9 + 8 + 2
@@ -41,22 +41,22 @@ def test_summary_of_all_three_steps():
 
 def test_steps_not_run_are_left_out():
     docs = _docs().drop(columns="detokenized")
-    table = summarise_hygiene(docs)
+    table = summarize_hygiene(docs)
     assert table["step"].tolist() == ["corpus", "corpus"]
     dups = pd.DataFrame({"cluster": [0, 0], "doc_id": ["a", "b"], "similarity": [1.0, 0.9], "first": [True, False]})
-    table = summarise_hygiene(docs, duplicates=dups, keep=None)
+    table = summarize_hygiene(docs, duplicates=dups, keep=None)
     assert table["measure"].tolist() == ["documents", "words", "clusters", "documents in clusters"]
 
 
 def test_keep_longest_merges_the_shorter():
     dups = pd.DataFrame({"cluster": [0, 0], "doc_id": ["a", "b"], "similarity": [1.0, 0.9], "first": [True, False]})
-    table = summarise_hygiene(_docs(), duplicates=dups, keep="longest")
+    table = summarize_hygiene(_docs(), duplicates=dups, keep="longest")
     row = table[table["measure"] == "words in merged documents"].iloc[0]
     assert row["value"] == 8                      # b is longer, so a (8 words) is merged
 
 
 def test_empty_corpus():
     docs = pd.DataFrame({"doc_id": pd.Series(dtype=str), "text": pd.Series(dtype=str)})
-    table = summarise_hygiene(docs, boilerplate=[FOOTER])
+    table = summarize_hygiene(docs, boilerplate=[FOOTER])
     assert table["value"].tolist() == [0, 0, 1, 0, 0]
     assert np.isnan(table["share"]).all()

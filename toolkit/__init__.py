@@ -84,7 +84,7 @@ from .widgets import SentimentExplorer, explore_sentiment
 from .detokenize import DETOKENIZE_RULES_VERSION, detect_pretokenized, detokenize, is_pretokenized, restore_text
 from .boilerplate import boilerplate_texts, count_words, find_boilerplate, locate_boilerplate
 from .duplicates import DUPLICATES_VERSION, drop_near_duplicates, find_duplicates
-from .hygiene import summarise_hygiene
+from .hygiene import summarize_hygiene
 # -- actors
 from .actors import (
     ActorDictionary,

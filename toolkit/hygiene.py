@@ -12,12 +12,12 @@ import pandas as pd
 
 from .boilerplate import boilerplate_texts, count_words, locate_boilerplate
 
-__all__ = ["summarise_hygiene", "SUMMARY_COLUMNS"]
+__all__ = ["summarize_hygiene", "SUMMARY_COLUMNS"]
 
 SUMMARY_COLUMNS = ["step", "measure", "value", "share"]
 
 
-def summarise_hygiene(
+def summarize_hygiene(
     documents: pd.DataFrame,
     *,
     boilerplate=None,
@@ -27,7 +27,7 @@ def summarise_hygiene(
     id_column: str = "doc_id",
     text_column: str = "text",
 ) -> pd.DataFrame:
-    """Summarise what corpus hygiene found and what it changed.
+    """Summarize what corpus hygiene found and what it changed.
 
     Parameters
     ----------
@@ -56,7 +56,7 @@ def summarise_hygiene(
     --------
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "detokenized": [True, False],
     ...                      "text": ["Rebels advanced.\\nComments are closed.", "Talks failed."]})
-    >>> summary = summarise_hygiene(docs, boilerplate=["Comments are closed."]).round(3)
+    >>> summary = summarize_hygiene(docs, boilerplate=["Comments are closed."]).round(3)
     >>> summary[summary["step"] != "corpus"].values.tolist()    # words: 5 + 2 = 7; removed 3/7
     [['detokenize', 'documents restored', 1, 0.5], ['boilerplate', 'boilerplate paragraphs', 1, nan], ['boilerplate', 'documents with boilerplate', 1, 0.5], ['boilerplate', 'words removed', 3, 0.429]]
     """
