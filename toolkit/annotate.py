@@ -296,6 +296,16 @@ def _stat_files(documents: pd.DataFrame, source: Path):
     return {f: _stat(source / f) for f in documents["file"]}
 
 
+def _stat_source(source: Path) -> dict:
+    """Size and modification time of every file of a corpus (keys as in :func:`_stat_files`)."""
+    if not source.is_dir():
+        return {str(source): _stat(source)}
+    try:
+        return {entry.name: _stat(Path(entry.path)) for entry in os.scandir(source)}
+    except OSError:
+        return {}
+
+
 def _stat(path: Path):
     try:
         st = path.stat()
@@ -424,6 +434,7 @@ def annotate(
     except OSError as err:
         raise CacheError(out, f"cannot create the cache folder: {err.strerror or err}") from None
 
+    listed = _stat_source(source)         # before reading: a file rewritten while it is read is caught too
     corpus = read_corpus(source, **read_options)
     before = _stat_files(corpus.documents, source)
     documents, corpus_tables, excluded = clean_corpus(corpus.documents, settings)
@@ -451,7 +462,7 @@ def annotate(
         raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
 
     after = _stat_files(documents, source)
-    changed = [f for f in before if before[f] != after.get(f)]
+    changed = [f for f in before if before[f] != after.get(f) or listed.get(f) != before[f]]
     if changed:
         raise CacheError(source / changed[0] if source.is_dir() else source,
                          f"changed while it was being annotated ({len(changed)} file(s)); run annotate again")
