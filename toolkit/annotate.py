@@ -27,12 +27,9 @@ import hashlib
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-
-import multiprocessing as mp
 
 import pandas as pd
 import pyarrow as pa
@@ -40,6 +37,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .corpus import hash_text, read_corpus
+from .engines import LocalEngine, get_engine
 from .errors import CacheError, ToolkitError
 from .text import TextSettings, split_sentences, tokenize
 
@@ -192,11 +190,15 @@ def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
     return out
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path):
+def _write_parquet(frame: pd.DataFrame, path: Path, payload: bytes | None = None):
+    """Write a shard under a temporary name and rename it into place (``payload``: Parquet bytes)."""
     tmp = path.with_name(f"_tmp-{os.getpid()}-{path.name}")
     try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        pq.write_table(table, tmp, compression="zstd")
+        if payload is not None:
+            tmp.write_bytes(payload)
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            pq.write_table(table, tmp, compression="zstd")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -204,9 +206,18 @@ def _write_parquet(frame: pd.DataFrame, path: Path):
         raise
 
 
-def _run_batch(args):
-    """Worker: annotate a batch and write one shard per table; returns shard names."""
-    out, batch, plan, todo = args
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
+
+
+def _run_batch(job):
+    """Engine job: annotate a batch and write one shard per table (or return the shards' bytes).
+
+    Returns ``{table: (shard name, {doc_id: hash}, rows, Parquet bytes or None)}``.
+    """
+    out, batch, plan, todo, write = job
     tables = annotate_batch(batch, plan, tables={t for t, ids in todo.items() if ids})
     tables["documents"] = batch
     written = {}
@@ -218,10 +229,14 @@ def _run_batch(args):
         key = _sha(plan.fingerprints[name], sorted((d, h) for d, h in zip(batch["doc_id"], batch["_hash"]) if d in ids))
         shard = f"part-{key}.parquet"
         folder = Path(out) / f"{name}.parquet"
-        frame = frame.drop(columns=["_hash"], errors="ignore")
-        _write_parquet(frame.reset_index(drop=True), folder / shard)
+        frame = frame.drop(columns=["_hash"], errors="ignore").reset_index(drop=True)
+        payload = None
+        if write:
+            _write_parquet(frame, folder / shard)
+        else:
+            payload = _parquet_bytes(frame)
         hashes = dict(zip(batch["doc_id"], batch["_hash"]))
-        written[name] = (shard, {d: hashes[d] for d in ids}, len(frame))
+        written[name] = (shard, {d: hashes[d] for d in ids}, len(frame), payload)
     return written
 
 
@@ -384,6 +399,8 @@ def annotate(
     actors=None,
     scorers=None,
     workers: int | None = None,
+    engine=None,
+    scheduler=None,
     progress: bool = False,
     lock_wait: float = 600.0,
     **read_options,
@@ -404,6 +421,12 @@ def annotate(
         Sentiment scorers: adds the ``sentiment`` table.
     workers : int, optional
         Processes to use; all cores by default (one for small corpora).
+    engine : {"local", "dask"} or toolkit.engines.Engine, optional
+        Where the batches run (:mod:`toolkit.engines`): this machine (the default, also
+        ``TOOLKIT_ENGINE``) or a Dask cluster. The tables are the same either way.
+    scheduler : str or dask.distributed.Client, optional
+        With ``engine="dask"``: the scheduler address (default ``TOOLKIT_SCHEDULER``, else a
+        local Dask cluster).
     progress : bool
         Show a progress bar.
     lock_wait : float
@@ -457,7 +480,8 @@ def annotate(
 
     try:
         with _lock(out, wait=lock_wait):
-            manifest = _update(out, source, corpus_tables, excluded, documents, plan, workers, progress)
+            manifest = _update(out, source, corpus_tables, excluded, documents, plan,
+                               get_engine(engine, workers=workers, scheduler=scheduler), progress)
     except OSError as err:
         raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
 
@@ -469,7 +493,7 @@ def annotate(
     return Annotations(out, manifest=manifest)
 
 
-def _update(out, source, corpus_tables, excluded, documents, plan, workers, progress):
+def _update(out, source, corpus_tables, excluded, documents, plan, engine, progress):
     old = _read_manifest(out) or {"tables": {}}
     documents = documents.assign(_hash=_hash_rows(documents))
     current = dict(zip(documents["doc_id"], documents["_hash"]))
@@ -505,17 +529,19 @@ def _update(out, source, corpus_tables, excluded, documents, plan, workers, prog
     needed = set().union(*todo.values()) if todo else set()
     work = documents[documents["doc_id"].isin(needed)]
     batches = list(_batches(work, plan.settings.batch_chars)) if len(work) else []
-    jobs = [(str(out), b, plan, {t: set(b["doc_id"]) & ids for t, ids in todo.items()}) for b in batches]
-    if workers is None:
-        workers = min(os.cpu_count() or 1, len(jobs)) if work["text"].str.len().sum() > 3_000_000 else 1
-    workers = max(1, min(workers, len(jobs) or 1))
-    if workers == 1:
-        results = [_run_batch(job) for job in _progress(jobs, len(jobs), progress, "annotate")]
+    write = engine.writes_locally
+    shared = engine.share(plan) if batches else plan
+    jobs = [(str(out), b, shared, {t: set(b["doc_id"]) & ids for t, ids in todo.items()}, write) for b in batches]
+    bar = (lambda it, total: _progress(it, total, True, "annotate")) if progress else None
+    if isinstance(engine, LocalEngine):
+        workers = engine.workers_for(len(jobs), int(work["text"].str.len().sum()) if len(jobs) else 0)
+        results = engine.run(_run_batch, jobs, progress=bar, workers=workers)
     else:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            results = list(_progress(pool.map(_run_batch, jobs), len(jobs), progress, "annotate"))
+        results = engine.run(_run_batch, jobs, progress=bar)
     for written in results:
-        for name, (shard, docs, _) in written.items():
+        for name, (shard, docs, _, payload) in written.items():
+            if payload is not None:
+                _write_parquet(None, out / f"{name}.parquet" / shard, payload)
             new_tables[name]["shards"][shard] = docs
 
     for name, table in corpus_tables.items():  # corpus-level tables: one shard each

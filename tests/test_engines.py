@@ -1,0 +1,146 @@
+"""Tests for toolkit.engines: every engine gives the local engine's tables, row for row.
+
+A small corpus written for the test is annotated in several batches (a tiny ``batch_chars``)
+with the in-process engine, two forked processes, and a Dask ``LocalCluster``; then term and pair
+counts made partition by partition (partial counts summed) are compared with the counts of the
+whole tables.
+"""
+
+import pandas as pd
+import pytest
+
+from conftest import REPO, write_article
+from toolkit.annotate import TABLES, AnnotationSettings, annotate
+from toolkit.cooccurrence import count_pairs
+from toolkit.engines import (
+    DaskEngine,
+    LocalEngine,
+    count_pairs_by_partition,
+    count_terms_by_partition,
+    get_engine,
+    map_partitions,
+)
+from toolkit.errors import ToolkitError
+from toolkit.frequency import count_terms
+
+ARTICLES = {
+    "001.txt": "date 2020-01-15\nTurkey warned Russia. Ankara sent troops to Syria.\n\nThe attack was bad.",
+    "002.txt": "date 2020-01-20\nRussia denied it. Moscow said Turkey's claims were false and dangerous.",
+    "003.txt": "date 2020-02-03\nSyrian forces advanced on Idlib. Iran backed Syria.\n\nPeace talks failed.",
+    "004.txt": "date 2020-02-10\nThe United Nations called for calm. Turkey and Iran met in Tehran.",
+    "005.txt": "date 2020-03-01\nNothing happened today.",
+    "006.txt": "date 2020-03-05\nIsrael struck targets in Syria. Syria condemned Israel, and Iran warned of war.",
+}
+SETTINGS = AnnotationSettings(actors=str(REPO / "corpus" / "actors.yml"), scorers=("vader",), batch_chars=120,
+                              boilerplate_min_docs=None, duplicates_threshold=None)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("engines") / "corpus"
+    for name, text in ARTICLES.items():
+        write_article(folder, name, text)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local(corpus, tmp_path_factory):
+    return annotate(corpus, tmp_path_factory.mktemp("local"), settings=SETTINGS, workers=1)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("dask.distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def assert_same_tables(a, b):
+    assert set(a.manifest["tables"]) == set(b.manifest["tables"])
+    for name in TABLES:
+        if a.has(name):
+            pd.testing.assert_frame_equal(a.read(name), b.read(name), check_exact=True)
+
+
+def test_the_corpus_is_annotated_in_several_batches(local):
+    # 120 characters a batch: 6 articles of 24-80 characters make 3 batches, one shard each per table
+    assert len(local.manifest["tables"]["tokens"]["shards"]) == 3
+    assert local.has("mentions") and local.has("sentiment")
+    assert len(local.mentions) > 10
+
+
+def test_forked_processes_give_the_same_tables(corpus, local, tmp_path):
+    assert_same_tables(local, annotate(corpus, tmp_path, settings=SETTINGS, engine=LocalEngine(workers=2)))
+
+
+def test_dask_gives_the_same_tables(corpus, local, tmp_path, dask_client):
+    ann = annotate(corpus, tmp_path, settings=SETTINGS, engine="dask", scheduler=dask_client)
+    assert ann.manifest["annotated"] == 6
+    assert_same_tables(local, ann)
+    # a warm rerun on Dask annotates nothing and changes nothing
+    again = annotate(corpus, tmp_path, settings=SETTINGS, engine="dask", scheduler=dask_client)
+    assert again.manifest["annotated"] == 0
+    assert_same_tables(local, again)
+
+
+def test_dask_writing_on_shared_storage(corpus, local, tmp_path, dask_client):
+    engine = DaskEngine(dask_client, shared_storage=True)
+    assert_same_tables(local, annotate(corpus, tmp_path, settings=SETTINGS, engine=engine))
+
+
+def test_get_engine(monkeypatch):
+    assert isinstance(get_engine(None), LocalEngine)
+    monkeypatch.setenv("TOOLKIT_ENGINE", "dask")
+    assert isinstance(get_engine(None), DaskEngine)
+    assert isinstance(get_engine("local", workers=2), LocalEngine)
+    with pytest.raises(ToolkitError, match="unknown engine"):
+        get_engine("spark")
+
+
+def _n_tokens(frames):
+    return len(frames["tokens"])
+
+
+def test_map_partitions_runs_once_per_shard(local):
+    counts = map_partitions(local, "tokens", _n_tokens)
+    assert len(counts) == 3 and sum(counts) == len(local.tokens)
+
+
+@pytest.mark.parametrize("options", [
+    {},
+    {"drop_stopwords": True, "min_count": 2},
+    {"by": "month"},
+    {"by": "document", "form": "token", "drop_punctuation": False},
+])
+def test_term_counts_by_partition_equal_the_whole_count(local, options):
+    documents = local.documents if "by" in options else None
+    whole = count_terms(local.tokens, documents=documents, **options)
+    assert len(whole) >= 6  # (six terms occur at least twice)
+    pd.testing.assert_frame_equal(count_terms_by_partition(local, documents=documents, **options), whole,
+                                  check_exact=True)
+
+
+@pytest.mark.parametrize("options", [
+    {"window": "sentence"},
+    {"window": "paragraph"},
+    {"window": "document"},
+    {"window": "sentence", "period": "M"},
+    {"window": "document", "min_count": 2},
+])
+def test_pair_counts_by_partition_equal_the_whole_count(local, options):
+    documents = local.documents if "period" in options else None
+    whole = count_pairs(local.mentions, sentences=local.sentences, documents=documents, **options)
+    assert len(whole) >= 1
+    pd.testing.assert_frame_equal(count_pairs_by_partition(local, documents=documents, **options), whole,
+                                  check_exact=True)
+
+
+def test_counts_by_partition_on_dask(local, dask_client):
+    engine = DaskEngine(dask_client)
+    pd.testing.assert_frame_equal(count_terms_by_partition(local, engine=engine), count_terms(local.tokens),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(count_pairs_by_partition(local, engine=engine),
+                                  count_pairs(local.mentions, sentences=local.sentences), check_exact=True)
