@@ -42,6 +42,25 @@ def _add_read_options(parser):
                        help="report non-UTF-8 files as errors instead of reading them as Windows-1252")
 
 
+def _add_engine_options(parser):
+    group = parser.add_argument_group("where the batches run (see toolkit/engines.py)")
+    group.add_argument("--engine", choices=["local", "dask"], default=None,
+                       help="local (default: this machine, all cores) or dask")
+    group.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="Dask scheduler, e.g. tcp://host:8786 (default: a local Dask cluster)")
+
+
+def _engine_environment(args):
+    """Engine options as the environment that annotate (also inside report's notebooks) reads."""
+    import os
+
+    if args.engine:
+        os.environ["TOOLKIT_ENGINE"] = args.engine
+    if args.scheduler:
+        os.environ["TOOLKIT_SCHEDULER"] = args.scheduler
+        os.environ.setdefault("TOOLKIT_ENGINE", "dask")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m toolkit``."""
     parser = argparse.ArgumentParser(prog="python -m toolkit", description=__doc__.split("\n")[0])
@@ -60,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     annotate.add_argument("--stopwords", default="english", help="'english' (shipped), 'nltk', a file, or 'none'")
     annotate.add_argument("--lemmatize", action="store_true", help="norm is the lemma, not the lowercase form")
     annotate.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    _add_engine_options(annotate)
     hygiene = annotate.add_argument_group("corpus hygiene")
     hygiene.add_argument("--detokenize", choices=["auto", "always", "never"], default="auto",
                          help="restore pre-tokenised text (default: auto, where detected)")
@@ -81,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--notebooks", default="notebooks", help="folder of NN-name.ipynb notebooks")
     report.add_argument("--no-input", action="store_true", help="also hide code cells (a reader's version)")
     report.add_argument("--tables", action="store_true", help="also write every shown table as CSV")
+    _add_engine_options(report)
     return parser
 
 
@@ -119,6 +140,7 @@ def _annotate(args) -> int:
     started = time.perf_counter()
     try:
         ann = annotate(args.corpus, args.out, settings=settings, workers=args.workers,
+                       engine=args.engine, scheduler=args.scheduler,
                        progress=sys.stderr.isatty(), **_read_options(args))
     except ToolkitError as err:
         print(err, file=sys.stderr)
@@ -136,6 +158,7 @@ def _annotate(args) -> int:
 def _report(args) -> int:
     from .report import run_reports
 
+    _engine_environment(args)  # the notebooks' toolkit.annotate calls run on that engine
     return run_reports(corpus=args.corpus, actors=args.actors, out=args.out, params=args.param,
                        notebooks=args.notebooks, no_input=args.no_input, tables=args.tables)
 
