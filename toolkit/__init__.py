@@ -111,3 +111,5 @@ from .cooccurrence import (
     list_partners,
     score_pairs,
 )
+# -- model sentiment (the optional 'minilm' scorer; importing it registers the name, never imports torch)
+from .model_sentiment import ModelExtraError, ModelScorer, model_available
