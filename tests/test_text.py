@@ -111,6 +111,11 @@ def test_tokens_and_offsets():
     assert t.loc[1, ["start", "end"]].tolist() == [6, 8]
 
 
+def test_number_compounds_are_one_token():
+    assert tokens_of("A 48-hour truce, 2-1 vote and 3.5 percent in 2011-02.")["token"].tolist() == [
+        "A", "48-hour", "truce", ",", "2", "-", "1", "vote", "and", "3.5", "percent", "in", "2011", "-", "02", "."]
+
+
 def test_curly_possessive_and_tokenised_possessive():
     assert tokens_of("Ankara’s move, Assad 's men")["token"].tolist() == [
         "Ankara", "’s", "move", ",", "Assad", "'s", "men"]

@@ -75,7 +75,7 @@ class TextSettings:
         return hashlib.sha1(payload.encode()).hexdigest()[:16]
 
 
-_RULES_VERSION = "text-1"  # bump when the splitting or tokenising rules change
+_RULES_VERSION = "text-2"  # bump when the splitting or tokenising rules change
 
 
 def _data_lines(name: str) -> list[str]:
@@ -302,7 +302,7 @@ def split_sentences(
 
 _TOKEN = re.compile(
     r"""(?:[^\W\d_]\.){2,}(?![^\W\d_])      # dotted abbreviations: U.S. e.g.
-      | \d+(?:[.,:/]\d+)*%?                 # numbers: 1,000 3.5 12:30 50%
+      | (?>\d+(?:[.,:/]\d+)*%?)(?![-‐–][^\W\d_])  # numbers: 1,000 3.5 12:30 50% (not 48-hour)
       | [^\W_]+(?:(?:[-‐–]|['’](?![sS]\b))[^\W_]+)*  # words, inner hyphens and apostrophes
       | ['’][sS]\b                         # possessive or clitic 's, a token of its own
       | \S                                  # any other character: punctuation, symbols
