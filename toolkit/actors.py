@@ -73,6 +73,7 @@ MENTION_COLUMNS = ["doc_id", "sent_id", "actor", "alias", "start", "end"]
 _NULL_TAG = "tag:yaml.org,2002:null"
 _CORE_KEYS = {"id", "name", "type", "aliases", "member_of"}
 _MEMBER_KEYS = {"id", "role", "from", "until"}
+_MAX_BYTES = 100_000_000  # largest dictionary file read
 _SEPARATOR = "\x00"  # joins sentence texts: neither a word character nor whitespace
 
 
@@ -416,6 +417,9 @@ def load_actors(source) -> ActorDictionary:
         return source
     path = Path(source)
     try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:  # the largest real dictionaries are a few MB; never read a huge file whole
+            raise DictionaryError(path, f"too large for an actor dictionary: {size:,} bytes, more than {_MAX_BYTES:,}")
         raw = path.read_bytes()
     except OSError as err:
         raise DictionaryError(path, f"cannot read the actor dictionary: {err.strerror or err}") from None

@@ -51,6 +51,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 """Largest article file read by default (20 MB; the longest real news page we know is ~200 kB)."""
 
 PROBLEM_COLUMNS = ["file", "line", "problem", "detail", "severity"]
+_MAX_EXPORT_BYTES = 50 * DEFAULT_MAX_BYTES  # the largest metadata CSV read (exports: 50 x max_bytes)
 
 COMPANION_SUFFIXES = {".md", ".yml", ".yaml", ".csv", ".tsv", ".json", ".gitkeep"}
 _HEADER = re.compile(r"(?P<key>[A-Za-z]+)(?P<sep>:?)[ \t]*(?P<value>[^\s]*)(?P<rest>[\s\S]*)\Z")
@@ -209,8 +210,11 @@ def read_metadata(path, *, key_column: str = "file") -> pd.DataFrame:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > _MAX_EXPORT_BYTES:
+            raise CorpusError(path, f"too large: {size:,} bytes, more than the metadata limit of {_MAX_EXPORT_BYTES:,}")
         meta = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (OSError, ValueError, UnicodeDecodeError, csv.Error) as err:
+    except (OSError, ValueError, UnicodeDecodeError, csv.Error, MemoryError) as err:
         raise CorpusError(path, f"cannot read metadata CSV: {err}") from None
     if key_column not in meta.columns:
         raise CorpusError(path, f"metadata CSV has no {key_column!r} column (columns: {list(meta.columns)})")

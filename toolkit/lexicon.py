@@ -86,6 +86,7 @@ SCOPE_BREAKS = frozenset(".,;:!?")
 _TOKEN = re.compile(LEXICON_TOKEN_PATTERN)
 _PATTERN_WORD = re.compile(r"[\w*?]+(?:[-'’][\w*?]+)*")
 _PATTERN_ALIASES = ("pattern", "word", "term")
+_MAX_BYTES = 100_000_000  # largest lexicon file read
 _POLARITY_ALIASES = ("polarity", "value", "score")
 _CATEGORY_ALIASES = ("category", "key")
 
@@ -133,6 +134,9 @@ def read_lexicon(path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:  # the largest real lexicons are a few MB; never read a huge file whole
+            raise LexiconError(path, f"too large for a lexicon: {size:,} bytes, more than {_MAX_BYTES:,}")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise LexiconError(path, "no such lexicon file") from None
