@@ -619,7 +619,8 @@ def _with_period(table, documents, period, *, id_column="doc_id", date_column="d
     return merged
 
 
-def tone_by_document(sentiment: pd.DataFrame, *, scorer=None, **options) -> pd.DataFrame:
+def tone_by_document(sentiment: pd.DataFrame, *, scorer=None, documents: pd.DataFrame | None = None,
+                     **options) -> pd.DataFrame:
     """Tone of each article: mean sentence score and shares, intervals over its sentences.
 
     The intervals cost ``n_boot`` draws per sentence (about 3.5 s for 117,000 sentences at the
@@ -631,6 +632,9 @@ def tone_by_document(sentiment: pd.DataFrame, *, scorer=None, **options) -> pd.D
         The sentiment table (one row per sentence and scorer).
     scorer : str, optional
         Keep one scorer's rows (default: all, grouped by ``scorer``).
+    documents : pandas.DataFrame, optional
+        The documents table: every article in it gets a row, those without a scored sentence
+        with ``n_sentences`` 0 and missing scores (nothing is lost from a per-article table).
     **options
         ``negative``, ``positive``, ``n_boot``, ``level``, ``seed`` (see :func:`summarize_tone`).
 
@@ -643,6 +647,16 @@ def tone_by_document(sentiment: pd.DataFrame, *, scorer=None, **options) -> pd.D
     data = _scorer_filter(sentiment, scorer)
     out = summarize_tone(data, by=_group(data, ["doc_id"]), cluster_column=None, **options)
     out["n_documents"] = 1
+    if documents is not None:  # articles with no scored sentence: a row of zeros and NaN
+        keys = pd.DataFrame({"doc_id": documents["doc_id"].drop_duplicates().to_numpy()})
+        if "scorer" in out.columns:
+            names = pd.unique(data["scorer"]) if len(data) else ([scorer if isinstance(scorer, str) else scorer.name]
+                                                                  if scorer is not None else [])
+            keys = pd.DataFrame({"scorer": pd.Series(names, dtype=out["scorer"].dtype)}).merge(keys, how="cross")
+        keys["doc_id"] = keys["doc_id"].astype(out["doc_id"].dtype)
+        out = keys.merge(out, on=list(keys.columns), how="left")
+        out["n_sentences"] = out["n_sentences"].fillna(0).astype("int64")
+        out["n_documents"] = 1
     return out
 
 
