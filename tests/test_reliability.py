@@ -404,6 +404,45 @@ def test_corpus_content_is_text_never_code(tmp_path):
     assert not sentinel.exists()
 
 
+MARKUP = "<img src=x onerror=alert(1)>"
+
+
+def test_markup_in_names_is_shown_as_text_in_reports_and_explorers(monkeypatch):
+    """An actor, outlet or term written as HTML (in a dictionary or a corpus) must not run in a
+    report a colleague opens: captions, explorer messages, static views and Styler tables escape it."""
+    import ipywidgets  # noqa: F401 - the explorers need it
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects, **kwargs: shown.extend(objects))
+    toolkit.show_table(pd.DataFrame({"n": [1]}), "t", caption=f"Keywords of {MARKUP}")
+    caption = next(o for o in shown if isinstance(o, IPython.display.Markdown))
+    assert MARKUP not in caption.data and "&lt;img" in caption.data
+
+    shown.clear()
+    frame = pd.DataFrame({"actor": [MARKUP], "mean": [0.5]}, index=pd.Index([MARKUP], name="key"))
+    toolkit.show_table(frame.style.format(precision=3), "styled")     # as the notebooks do
+    table = shown[0].to_html()
+    assert MARKUP not in table and table.count("&lt;img src=x onerror=alert(1)&gt;") == 2
+    assert ">0.500<" in table                                          # the notebook's format is kept
+    with pd.option_context("styler.format.escape", None):          # restored after the test
+        toolkit.report._begin_report(json.dumps({}))                  # what a report kernel runs first
+        table = frame.reset_index(drop=True).style.to_html()           # a Styler shown without show_table
+    assert MARKUP not in table and "&lt;img" in table                 # (its cells; show_table does labels too)
+
+    mentions = pd.DataFrame({"doc_id": ["d", "d"], "sent_id": [0, 0], "actor": [MARKUP, "B"], "alias": ["x", "b"],
+                             "start": [0, 2], "end": [1, 3]})
+    sentences = pd.DataFrame({"doc_id": ["d"], "sent_id": [0], "paragraph_id": [0], "start": [0], "end": [3],
+                              "text": ["x b"]})
+    explorer = toolkit.widgets.ActorExplorer(count_pairs(mentions, sentences=sentences), mentions, sentences,
+                                             actor=MARKUP)
+    assert MARKUP not in explorer.status.value and "&lt;img" in explorer.status.value
+    shown.clear()
+    explorer.show_static()
+    note = next(o for o in shown if isinstance(o, IPython.display.Markdown))
+    assert MARKUP not in note.data
+
+
 # ---------------------------------------------------------------------------------------------
 # no network
 

@@ -84,6 +84,8 @@ def _begin_report(context_json: str):
     """Called in the kernel before any cell runs: remember the run's parameters, capture tables."""
     _CONTEXT.clear()
     _CONTEXT.update(json.loads(context_json))
+    # a Styler writes cell values as raw HTML by default; a corpus or dictionary may hold markup
+    pd.set_option("styler.format.escape", "html")
     if _CONTEXT.get("tables"):
         _start_table_capture(_CONTEXT["tables"])
 
@@ -308,13 +310,26 @@ def show_table(table, name: str | None = None, *, caption: str | None = None):
     """
     from IPython.display import Markdown, display
 
-    if caption:
-        display(Markdown(f"**{caption}**"))
+    if caption:  # captions name outlets, actors, terms from user files: shown as text, never as HTML
+        display(Markdown(f"**{_html.escape(caption)}**"))
+    if not isinstance(table, pd.DataFrame) and hasattr(table, "format_index"):
+        table = _escape_styler(table)
     _TABLES["pending"] = _slug(name) if name is not None else None
     try:
         display(table)
     finally:
         _TABLES["pending"] = None
+
+
+def _escape_styler(styler):
+    """A Styler that shows its text cells and labels as text: ``.format()`` writes values as raw
+    HTML unless told otherwise, and actor names, outlets and terms come from user files."""
+    data = styler.data
+    text = list(dict.fromkeys(c for c, dtype in data.dtypes.items()
+                              if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)))
+    if text:
+        styler = styler.format(escape="html", subset=text)
+    return styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 def _write_table(obj):

@@ -9,6 +9,8 @@ has its own block below.
 
 from __future__ import annotations
 
+from html import escape as _escape  # names and terms come from user files: shown as text
+
 import pandas as pd
 
 __all__ = [
@@ -142,7 +144,7 @@ class FrequencyExplorer:
             found = ", ".join(f"{term} {count:,}" for term, count in counts.items())
             self.message = (f"Occurrences: {found}. Showing {len(self.kwic)} of {self.kwic_total:,} "
                             f"concordance lines (date order).")
-        self.status.value = f"<i>{self.message}</i>"
+        self.status.value = f"<i>{_escape(self.message)}</i>"
         self.plot_output.clear_output(wait=True)
         self.table_output.clear_output(wait=True)
         if self.figure is not None:
@@ -156,8 +158,8 @@ class FrequencyExplorer:
         """Display the current state as ordinary outputs (a figure and a table), not widgets."""
         from IPython.display import Markdown, display
 
-        display(Markdown(f"*Static view (terms: {self.terms_box.value or '-'}; period: "
-                         f"{dict((c, n) for n, c in _PERIOD_CHOICES)[self.period_box.value]}). {self.message}*"))
+        display(Markdown(_escape(f"*Static view (terms: {self.terms_box.value or '-'}; period: "
+                                 f"{dict((c, n) for n, c in _PERIOD_CHOICES)[self.period_box.value]}). {self.message}*")))
         if self.figure is not None:
             display(self.figure)
             display(self.kwic)
@@ -355,7 +357,7 @@ class ActorExplorer:
             self.message = (f"{self._name(actor)}: {total} partners, the {len(self.partners)} strongest by "
                             f"{self.measure} listed. Evidence with {self._name(partner)}: "
                             f"{len(self.evidence)} passages shown.")
-        self.status.value = f"<i>{self.message}</i>"
+        self.status.value = f"<i>{_escape(self.message)}</i>"
         for output in (self.table_output, self.plot_output, self.evidence_output):
             output.clear_output(wait=True)
         if self.figure is not None:
@@ -371,7 +373,7 @@ class ActorExplorer:
         """Display the current state as ordinary outputs (note, partners, network, evidence)."""
         from IPython.display import Markdown, display
 
-        display(Markdown(f"*Static view of the actor explorer. {self.message}*"))
+        display(Markdown(_escape(f"*Static view of the actor explorer. {self.message}*")))
         if self.figure is not None:
             display(self.partners)
             display(self.figure)
@@ -587,7 +589,7 @@ class SentimentExplorer:
                                 f"{row['share_positive']:.0%} positive.")
             else:
                 self.message = f"No scored {what}."
-        self.status.value = f"<i>{self.message}</i>"
+        self.status.value = f"<i>{_escape(self.message)}</i>"
         self.plot_output.clear_output(wait=True)
         self.table_output.clear_output(wait=True)
         if self.figure is not None:
@@ -605,7 +607,7 @@ class SentimentExplorer:
         chosen = "-" if actor is None else self.names.get(actor, actor)
         if partner is not None:
             chosen += " + " + self.names.get(partner, partner)
-        display(Markdown(f"*Static view (actor: {chosen}; scorer: {self.scorer}). {self.message}*"))
+        display(Markdown(_escape(f"*Static view (actor: {chosen}; scorer: {self.scorer}). {self.message}*")))
         if self.figure is not None:
             display(self.figure)
             display(self.evidence)
