@@ -132,6 +132,7 @@ class _Plan:
     fingerprints: dict
     dictionary: object = None
     boilerplate: frozenset = frozenset()
+    corpus_key: str = ""
 
 
 def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions,
@@ -459,6 +460,10 @@ def annotate(
 
     listed = _stat_source(source)         # before reading: a file rewritten while it is read is caught too
     corpus = read_corpus(source, **read_options)
+    corpus_key = _corpus_key(corpus, settings)
+    cached = _reuse(out, corpus_key, lock_wait)
+    if cached is not None:  # the corpus as read and every setting are as last time: nothing to do
+        return cached
     before = _stat_files(corpus.documents, source)
     documents, corpus_tables, excluded = clean_corpus(corpus.documents, settings)
     corpus_tables["problems"] = corpus.problems
@@ -477,6 +482,7 @@ def annotate(
     boilerplate = _boilerplate_texts(corpus_tables["boilerplate"])
     prints = _fingerprints(settings, dictionary_hash, versions, boilerplate)
     plan = _Plan(settings, prints, dictionary, boilerplate)
+    plan = replace(plan, corpus_key=corpus_key)
 
     try:
         with _lock(out, wait=lock_wait):
@@ -491,6 +497,53 @@ def annotate(
         raise CacheError(source / changed[0] if source.is_dir() else source,
                          f"changed while it was being annotated ({len(changed)} file(s)); run annotate again")
     return Annotations(out, manifest=manifest)
+
+
+def _corpus_key(corpus, settings: AnnotationSettings) -> str:
+    """A hash of everything a cache's content depends on: the corpus as read and the settings.
+
+    The documents (every column, per row), the problems found reading them, the settings (stop
+    list content, hygiene, rule versions), the actor dictionary's content and the scorers'
+    versions. Equal keys mean the cache written with the key holds exactly what annotate would
+    write, so a rerun can return it without cleaning or hashing the corpus again.
+    """
+    dictionary = None
+    if settings.actors is not None:
+        from .actors import load_actors
+
+        dictionary = load_actors(settings.actors).fingerprint
+    versions = ()
+    if settings.scorers:
+        from .sentiment import scorer_versions
+
+        versions = scorer_versions(settings.scorers)
+    rows = _hash_rows(corpus.documents)
+    return _sha("corpus", _FORMAT, __version__, settings.describe(), settings.text.fingerprint(), dictionary,
+                tuple(versions), hashlib.sha1("".join(rows).encode()).hexdigest(), len(rows),
+                corpus.problems.to_json(date_format="iso"))
+
+
+def _reuse(out: Path, corpus_key: str, lock_wait: float):
+    """The cache as it is, when it was written from the same corpus and settings (else None)."""
+    old = _read_manifest(out)
+    if old is None or old.get("corpus_key") != corpus_key:
+        return None
+    with _lock(out, wait=lock_wait):
+        old = _read_manifest(out)
+        if old is None or old.get("corpus_key") != corpus_key:
+            return None
+        for name, entry in old["tables"].items():
+            if any(not (out / f"{name}.parquet" / shard).is_file() for shard in entry["shards"]):
+                return None
+        if old.get("annotated"):  # record that this run annotated nothing
+            old = {**old, "annotated": 0}
+            tmp = out / "_tmp-manifest.json"
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(old, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, out / "manifest.json")
+    return Annotations(out, manifest=old)
 
 
 def _update(out, source, corpus_tables, excluded, documents, plan, engine, progress):
@@ -559,6 +612,7 @@ def _update(out, source, corpus_tables, excluded, documents, plan, engine, progr
         "annotated": len(work),
         "documents": len(documents),
         "excluded": sorted(excluded),
+        "corpus_key": plan.corpus_key,
         "tables": new_tables,
     }
     tmp = out / "_tmp-manifest.json"
