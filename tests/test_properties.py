@@ -88,6 +88,7 @@ def count_run(name):
 
 def assert_enough(name):
     # hypothesis stops early only when the strategy runs out of distinct inputs
+    print(f"{name}: {RUNS.get(name, 0)} inputs tried")                # shown with pytest -s
     assert RUNS.get(name, 0) >= EXAMPLES, f"{name}: only {RUNS.get(name, 0)} inputs tried"
 
 
