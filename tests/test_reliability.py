@@ -128,6 +128,20 @@ def test_every_test_corpus_accounts_for_every_file(tmp_path):
     assert sorted(salted.documents["doc_id"]) == ["good1", "good2", "good3", "latin1", "zdup"]
 
 
+def test_check_prints_one_line_per_problem_whatever_the_file_names(tmp_path, capsys):
+    folder = tmp_path / "corpus"
+    write_article(folder, "ok.txt", "date 2020-01-01\nFine.\n")
+    write_article(folder, "two\nlines.txt", "no header\n")
+    write_article(folder, "tab\there.txt", "date 2020-02-30\nText.\n")
+    from toolkit.cli import main
+
+    assert main(["check", str(folder)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["tab\\x09here.txt: impossible date 2020-02-30",
+                     "two\\x0alines.txt: missing header: expected 'date YYYY-MM-DD', found 'no header'",
+                     "1 articles loaded; 2 files not loaded; 0 warnings"]
+
+
 def test_per_document_results_keep_documents_without_sentences_or_actors(tmp_path):
     """An article with no actor, one of punctuation only and one that is all boilerplate still get a
     row (with zeros) in every per-document table."""

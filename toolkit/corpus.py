@@ -58,6 +58,7 @@ _HEADER = re.compile(r"(?P<key>[A-Za-z]+)(?P<sep>:?)[ \t]*(?P<value>[^\s]*)(?P<r
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"\x7fELF")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_ANY = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 _FIRST_DAY, _LAST_DAY = _dt.date(1678, 1, 1), _dt.date(2261, 12, 31)  # within datetime64[ns]
 
 
@@ -653,5 +654,6 @@ def format_problems(problems: pd.DataFrame) -> list[str]:
         if not detail.startswith(row.problem):
             detail = f"{row.problem}: {detail}"
         note = " (loaded)" if row.severity == "warning" else ""
-        lines.append(f"{where}: {detail}{note}")
+        # one line per problem, even for a file name with a line break in it
+        lines.append(_CONTROL_ANY.sub(lambda m: f"\\x{ord(m.group()):02x}", f"{where}: {detail}{note}"))
     return lines
