@@ -336,13 +336,6 @@ def _chunk_spans(joined: str):
     return edges[0::2], edges[1::2]
 
 
-@functools.lru_cache(maxsize=200_000)
-def _chunk_tokens(chunk: str):
-    """Tokens of one whitespace-free chunk: (relative starts, relative ends, token strings)."""
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(chunk)]
-    return [a for a, _ in spans], [b for _, b in spans], [chunk[a:b] for a, b in spans]
-
-
 def _split_tokens(texts, offsets):
     """Tokens of many strings at once, as arrays.
 
@@ -361,18 +354,19 @@ def _split_tokens(texts, offsets):
     if len(chunks) != len(chunk_start):  # cannot happen (same whitespace); stay correct anyway
         return _split_tokens_regex(texts, offsets)
     codes, uniques = _factorize_strings(chunks)
-    # tokenise each distinct chunk once
-    n_tok = np.zeros(len(uniques), dtype=np.int64)
-    rel_start, rel_end, tok_text = [], [], []
-    for k, chunk in enumerate(uniques):
-        a, b, words = _chunk_tokens(chunk)
-        n_tok[k] = len(a)
-        rel_start += a
-        rel_end += b
-        tok_text += words
+    # tokenise each distinct chunk once: one regular-expression pass over them all, joined
+    # (as in the texts, a newline between two chunks separates their tokens)
+    lengths_u = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques)) + 1
+    chunk_start_u = np.cumsum(lengths_u) - lengths_u
+    parts = _SPLIT.split("\n".join(uniques))
+    part_len = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    tok_text = parts[1::2]
+    tok_len = part_len[1::2]
+    tok_start = np.cumsum(part_len)[1::2] - tok_len
+    owner = np.searchsorted(chunk_start_u, tok_start, side="right") - 1
+    n_tok = np.bincount(owner, minlength=len(uniques)).astype(np.int64)
+    rel_start = tok_start - chunk_start_u[owner]
     tok_codes_u, tok_uniques = _factorize_strings(tok_text)
-    rel_start = np.asarray(rel_start, dtype=np.int64)
-    tok_len = np.asarray(rel_end, dtype=np.int64) - rel_start
     # which string each chunk falls in: strings start at cumulative length + one separator each
     text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     text_starts = np.cumsum(text_lengths) - text_lengths
