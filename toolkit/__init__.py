@@ -113,3 +113,15 @@ from .cooccurrence import (
 )
 # -- model sentiment (the optional 'minilm' scorer; importing it registers the name, never imports torch)
 from .model_sentiment import ModelExtraError, ModelScorer, model_available
+# -- engines (where annotate's batches run; aggregations partition by partition)
+from .engines import (
+    DaskEngine,
+    Engine,
+    LocalEngine,
+    count_pairs_by_partition,
+    count_terms_by_partition,
+    get_engine,
+    map_partitions,
+)
+# -- vader (vectorised VADER, the reference's exact scores)
+from .vader import score_vader, vader_polarity
