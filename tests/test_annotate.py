@@ -198,3 +198,19 @@ def test_hygiene_restores_drops_boilerplate_and_keeps_one_per_cluster(tmp_path):
     every = Annotations(tmp_path / "cache", all_documents=True)
     assert list(every.documents["doc_id"]) == ["001", "002", "003", "004"]
     assert ann.settings["duplicates_keep"] == "first"
+
+
+def test_a_growing_boilerplate_list_reannotates_only_the_articles_it_touches(tmp_path):
+    corpus = tmp_path / "c"
+    footer = "Views expressed in the comments are their own."
+    write_article(corpus, "001.txt", f"date 2020-01-01\nTurkey sent troops.\n{footer}\n")
+    write_article(corpus, "002.txt", f"date 2020-01-02\nRussia objected.\n{footer}\n")
+    write_article(corpus, "003.txt", "date 2020-01-03\nSyria said nothing.\n")
+    settings = AnnotationSettings(boilerplate_min_docs=3, duplicates_threshold=None)
+    first = annotate(corpus, tmp_path / "cache", settings=settings)
+    assert footer in set(first.sentences["text"])             # in 2 articles: not yet boilerplate
+    write_article(corpus, "004.txt", f"date 2020-01-04\nIran agreed.\n{footer}\n")
+    ann = annotate(corpus, tmp_path / "cache", settings=settings)
+    assert footer not in set(ann.sentences["text"])           # in 3 articles now
+    assert ann.manifest["annotated"] == 3                     # 001, 002 (footer now skipped) and 004; not 003
+    assert_same_tables(ann, annotate(corpus, tmp_path / "clean", settings=settings))

@@ -113,7 +113,16 @@ class AnnotationSettings:
             "boilerplate_by": self.boilerplate_by,
             "duplicates_threshold": self.duplicates_threshold,
             "duplicates_keep": self.duplicates_keep,
+            "rules": _rule_versions(),
         }
+
+
+def _rule_versions() -> str:
+    from .detokenize import DETOKENIZE_RULES_VERSION
+    from .duplicates import DUPLICATES_VERSION
+    from .text import _RULES_VERSION
+
+    return ", ".join((_RULES_VERSION, DETOKENIZE_RULES_VERSION, DUPLICATES_VERSION))
 
 
 def _sha(*parts) -> str:
@@ -135,9 +144,10 @@ class _Plan:
     corpus_key: str = ""
 
 
-def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions,
-                  boilerplate=frozenset()) -> dict:
-    sentences = _sha("sentences", _text_rules_version(), sorted(boilerplate))
+def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions) -> dict:
+    # The boilerplate list is not part of the key: each document's hash covers the boilerplate
+    # paragraphs found in it, so a list that grows re-annotates only the documents it touches.
+    sentences = _sha("sentences", _text_rules_version())
     prints = {
         "documents": _sha("documents", _FORMAT),
         "sentences": sentences,
@@ -480,7 +490,15 @@ def annotate(
 
         versions = scorer_versions(settings.scorers)
     boilerplate = _boilerplate_texts(corpus_tables["boilerplate"])
-    prints = _fingerprints(settings, dictionary_hash, versions, boilerplate)
+    prints = _fingerprints(settings, dictionary_hash, versions)
+    skipped = pd.Series(dtype=str)
+    if boilerplate:
+        from .boilerplate import locate_boilerplate
+
+        located = locate_boilerplate(documents, boilerplate)
+        skipped = located.groupby("doc_id")["start"].agg(lambda starts: ",".join(map(str, starts)))
+    # always present, so that a list growing from empty changes only the documents it touches
+    documents = documents.assign(_boilerplate=documents["doc_id"].map(skipped).fillna("").astype(str))
     plan = _Plan(settings, prints, dictionary, boilerplate)
     plan = replace(plan, corpus_key=corpus_key)
 
@@ -528,27 +546,39 @@ def _reuse(out: Path, corpus_key: str, lock_wait: float):
     old = _read_manifest(out)
     if old is None or old.get("corpus_key") != corpus_key:
         return None
-    with _lock(out, wait=lock_wait):
-        old = _read_manifest(out)
-        if old is None or old.get("corpus_key") != corpus_key:
-            return None
-        for name, entry in old["tables"].items():
-            if any(not (out / f"{name}.parquet" / shard).is_file() for shard in entry["shards"]):
+    try:
+        with _lock(out, wait=lock_wait):
+            old = _read_manifest(out)
+            if old is None or old.get("corpus_key") != corpus_key:
                 return None
-        if old.get("annotated"):  # record that this run annotated nothing
-            old = {**old, "annotated": 0}
-            tmp = out / "_tmp-manifest.json"
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(old, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, out / "manifest.json")
+            if not _shards_present(out, old):
+                return None
+            if old.get("annotated"):  # record that this run annotated nothing
+                old = {**old, "annotated": 0}
+                tmp = out / "_tmp-manifest.json"
+                with open(tmp, "w", encoding="utf-8") as handle:
+                    json.dump(old, handle)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, out / "manifest.json")
+            _sweep(out, old["tables"])  # what a killed run left behind
+    except OSError as err:
+        if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
+        if not _shards_present(out, old):  # read-only: a complete, up-to-date cache reads as it is
+            return None
     return Annotations(out, manifest=old)
+
+
+def _shards_present(out: Path, manifest: dict) -> bool:
+    return all((out / f"{name}.parquet" / shard).is_file()
+               for name, entry in manifest["tables"].items() for shard in entry["shards"])
 
 
 def _update(out, source, corpus_tables, excluded, documents, plan, engine, progress):
     old = _read_manifest(out) or {"tables": {}}
-    documents = documents.assign(_hash=_hash_rows(documents))
+    hashes = _hash_rows(documents)  # over text, metadata and the boilerplate paragraphs skipped
+    documents = documents.drop(columns=["_boilerplate"], errors="ignore").assign(_hash=hashes)
     current = dict(zip(documents["doc_id"], documents["_hash"]))
     new_tables = {}
     todo = {}  # table -> set of doc ids to annotate
