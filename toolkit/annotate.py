@@ -498,7 +498,7 @@ def annotate(
         located = locate_boilerplate(documents, boilerplate)
         skipped = located.groupby("doc_id")["start"].agg(lambda starts: ",".join(map(str, starts)))
     # always present, so that a list growing from empty changes only the documents it touches
-    documents = documents.assign(_boilerplate=documents["doc_id"].map(skipped).fillna("").astype(str))
+    documents = documents.assign(_boilerplate=[skipped.get(d, "") for d in documents["doc_id"]])
     plan = _Plan(settings, prints, dictionary, boilerplate)
     plan = replace(plan, corpus_key=corpus_key)
 
