@@ -352,6 +352,22 @@ def test_sigkill_of_the_command_line(world, tmp_path):
         assert_no_leftovers(cache)
 
 
+def test_leftovers_of_a_killed_run_are_swept_even_when_nothing_changed(world, tmp_path):
+    """A kill after the manifest was committed leaves unlisted shards and temporary files; the next
+    run sweeps them even when it finds the cache up to date and annotates nothing."""
+    cache = tmp_path / "cache"
+    annotate(world["folders"]["v1"], cache, settings=world["settings"], workers=1)
+    stray = [cache / "tokens.parquet" / "part-0123456789abcdef.parquet",
+             cache / "mentions.parquet" / "_tmp-99999-part-0123456789abcdef.parquet"]
+    for path in stray:
+        path.write_bytes(b"PAR1 half a shard")
+    ann = annotate(world["folders"]["v1"], cache, settings=world["settings"], workers=1)
+    assert ann.manifest["annotated"] == 0
+    assert not any(path.exists() for path in stray)
+    assert_same(cache, world["clean"]["v1"])
+    assert_no_leftovers(cache)
+
+
 # ---------------------------------------------------------------------------------------------
 # two runs at once
 
@@ -516,13 +532,15 @@ def test_a_read_only_cache_folder(world, tmp_path):
             annotate(world["folders"]["v2"], cache, settings=world["settings"], workers=1)
         assert err.value.file == str(cache)
         assert_same(cache, world["clean"]["v1"])
+        annotate(world["folders"]["v1"], cache, settings=world["settings"], workers=1)   # up to date: reads
     finally:
         _umount(cache)
 
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
 def test_a_read_only_cache_folder_simulated(world, tmp_path, monkeypatch, code):
-    """Opening the lock file fails as in a read-only or forbidden folder (root ignores chmod)."""
+    """Opening the lock file fails as in a read-only or forbidden folder (root ignores chmod): a
+    changed corpus is a CacheError, an unchanged one reads the cache as it is."""
     cache = tmp_path / "cache"
     annotate(world["folders"]["v1"], cache, settings=world["settings"], workers=1)
 
@@ -532,5 +550,7 @@ def test_a_read_only_cache_folder_simulated(world, tmp_path, monkeypatch, code):
     with pytest.raises(CacheError, match=os.strerror(code)) as err:
         annotate(world["folders"]["v2"], cache, settings=world["settings"], workers=1)
     assert err.value.file == str(cache)
+    ann = annotate(world["folders"]["v1"], cache, settings=world["settings"], workers=1)   # up to date
+    assert ann.manifest["documents"] == 24
     monkeypatch.undo()
     assert_same(cache, world["clean"]["v1"])
