@@ -13,6 +13,9 @@ import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# Seconds a cell may run in the tests: far above any cell on these small corpora, so that a hung
+# kernel fails the test instead of stalling the suite.
+CELL_TIMEOUT = 300
 NOTEBOOKS = REPO / "notebooks"
 
 # A small corpus over four months, for the notebooks: four actors' names, two outlets, one
@@ -97,7 +100,7 @@ def rendered(tmp_path_factory, which: str) -> tuple:
             corpus = REPO / "corpus" if which == "repo" else write_small_corpus(root / "corpus")
             lines = []
             render_reports(corpus, out=out, notebooks=NOTEBOOKS, tables=True, cache=root / "cache",
-                           echo=lines.append, progress=False)
+                           echo=lines.append, progress=False, timeout=CELL_TIMEOUT)
             (root / "log.txt").write_text("\n".join(lines), encoding="utf-8")
             done.write_text("ok")
     return out, json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -155,7 +158,7 @@ def write_demo_notebooks(folder: Path) -> Path:
 
 
 def rendered_demo(tmp_path_factory) -> dict:
-    """``python -m toolkit report`` on the demo notebooks and a 3-article corpus, run once per session.
+    """``python -m toolkit report`` (its function) on the demo notebooks and a 3-article corpus, run once per session.
 
     Returns a dict: ``out``, ``status`` (exit status), ``stdout``, ``stderr``, ``report``
     (report.json), ``corpus``, ``notebooks``.
@@ -163,7 +166,7 @@ def rendered_demo(tmp_path_factory) -> dict:
     import contextlib
     import io
 
-    from toolkit.cli import main
+    from toolkit.report import run_reports
 
     root = shared_root(tmp_path_factory) / "reports-demo"
     root.mkdir(parents=True, exist_ok=True)
@@ -177,9 +180,8 @@ def rendered_demo(tmp_path_factory) -> dict:
             notebooks = write_demo_notebooks(root / "notebooks")
             stdout, stderr = io.StringIO(), io.StringIO()
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                status = main(["report", "--corpus", str(corpus), "--out", str(root / "out"),
-                               "--notebooks", str(notebooks), "--param", "top=5", "--param", f"cache={root / 'cache'}",
-                               "--tables"])
+                status = run_reports(corpus, out=root / "out", notebooks=notebooks, tables=True,
+                                     params=["top=5", f"cache={root / 'cache'}"], timeout=CELL_TIMEOUT)
             (root / "done.json").write_text(json.dumps({"status": status, "stdout": stdout.getvalue(),
                                                         "stderr": stderr.getvalue()}))
     result = json.loads((root / "done.json").read_text())

@@ -181,7 +181,7 @@ def test_no_input_leaves_code_out(demo, tmp_path):
     notebooks.mkdir()
     (notebooks / "01-demo.ipynb").write_bytes((demo["notebooks"] / "01-demo.ipynb").read_bytes())
     runs = report.render_reports(demo["corpus"], out=tmp_path / "out", notebooks=notebooks, no_input=True,
-                                 cache=tmp_path / "cache", echo=lambda *a: None, progress=False)
+                                 cache=tmp_path / "cache", echo=lambda *a: None, progress=False, timeout=300)
     assert runs[0].ok
     html = (tmp_path / "out" / "01-demo.html").read_text(encoding="utf-8")
     assert "SOURCE_MARKER" not in html and "Report stamp" in html and "data:image/png;base64," in html

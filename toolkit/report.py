@@ -39,6 +39,7 @@ import html as _html
 import json
 import re
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -563,9 +564,27 @@ class NotebookRun:
         return f"{self.notebook}{where}{line}: {self.error}"
 
 
+def _ipc_kernel_manager(folder: str):
+    """A kernel manager class whose kernels talk over Unix sockets in ``folder``, not TCP ports.
+
+    TCP ports are picked at random by each process that starts a kernel; two processes starting
+    kernels at the same time (report runs side by side, tests under xdist) can pick the same
+    ports and cross their messages. Sockets in a folder of our own cannot collide.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(Path(folder) / "kernel"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def _kernel_arguments(context: dict) -> list:
     line = (f"__import__('toolkit.report').report._begin_report({json.dumps(json.dumps(context, default=str))})")
-    return [f"--IPKernelApp.exec_lines={line}", "--IPKernelApp.log_level=ERROR"]
+    return [f"--IPKernelApp.exec_lines={line}", "--IPKernelApp.log_level=CRITICAL"]
 
 
 def _resolve_actors(actors, corpus: Path, notebooks: Path):
@@ -687,9 +706,11 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
                 raise ValueError(f"cannot read the notebook: {unreadable[path]}")
             source = nbformat.read(path, as_version=4)
             run.title, run.summary = _title_and_summary(source)
-            pm.execute_notebook(str(path), str(executed_path), parameters=parameters, cwd=str(notebooks),
-                                kernel_name="python3", language="python", progress_bar=progress,
-                                execution_timeout=timeout, extra_arguments=_kernel_arguments(context))
+            with tempfile.TemporaryDirectory(prefix="toolkit-kernel-") as sockets:
+                pm.execute_notebook(str(path), str(executed_path), parameters=parameters, cwd=str(notebooks),
+                                    kernel_name="python3", language="python", progress_bar=progress,
+                                    execution_timeout=timeout, extra_arguments=_kernel_arguments(context),
+                                    kernel_manager_class=_ipc_kernel_manager(sockets))
             run.ok = True
         except Exception as err:  # noqa: BLE001 - every failure is reported, then the next notebook runs
             run.error = f"{type(err).__name__}: {err}".strip().splitlines()[0][:300]
@@ -797,7 +818,7 @@ explorers show their default view (and react to their controls where the widget 
 
 
 def run_reports(corpus="corpus", *, actors=None, out="reports", params=None, notebooks="notebooks",
-                no_input: bool = False, tables: bool = False) -> int:
+                no_input: bool = False, tables: bool = False, timeout: float | None = 1800) -> int:
     """``python -m toolkit report``: rerun and render every notebook; returns the exit status.
 
     Prints what it runs and how long each notebook took. Exit status 0 when every notebook ran,
@@ -807,7 +828,7 @@ def run_reports(corpus="corpus", *, actors=None, out="reports", params=None, not
     started = time.perf_counter()
     try:
         runs = render_reports(corpus, actors=actors, out=out, params=params, notebooks=notebooks,
-                              no_input=no_input, tables=tables)
+                              no_input=no_input, tables=tables, timeout=timeout)
     except ValueError as err:
         print(f"report: {err}", file=sys.stderr)
         return 2
