@@ -158,14 +158,15 @@ def _model(device: str):
     return model
 
 
-def embed_texts(texts, *, batch_size: int = 64, device=None) -> np.ndarray:
+def embed_texts(texts, *, batch_size: int = 32, device=None) -> np.ndarray:
     """Sentence embeddings of many texts (all-MiniLM-L6-v2, mean-pooled, unit length).
 
     Parameters
     ----------
     texts : sequence of str
     batch_size : int
-        Texts per forward pass (the encoder sorts them by length, so padding stays small).
+        Texts per forward pass (the encoder sorts them by length, so padding stays small); 32 was
+        the fastest on two CPU threads here (16-32 on one).
     device : str, optional
         ``"cpu"``, ``"cuda"``, ...; by default a GPU when torch sees one, else the CPU.
 
@@ -243,7 +244,7 @@ class ModelScorer(Scorer):
     name = "minilm"
     parts = ("model", "compound")
 
-    def __init__(self, *, device=None, batch_size: int = 64, parameters=None):
+    def __init__(self, *, device=None, batch_size: int = 32, parameters=None):
         _require()
         self.device = device
         self.batch_size = int(batch_size)
