@@ -3,28 +3,33 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CORPUS ?= corpus
-ACTORS ?= $(CORPUS)/actors.yml
 OUT    ?= reports
-EXTRAS ?= dev,dask
 
-.PHONY: all venv report test lab bench check clean
+.PHONY: all venv venv-model report test lab bench check clean
 
 all: test
 
-# The venv is rebuilt when pyproject.toml changes.
+# The venv is (re)built when pyproject.toml changes. `report` and `lab` need the light install;
+# `test` adds the optional model extra (torch, ~1 GB) so that the model scorer's tests run too.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(PY) -m pip install --quiet -e ".[dev,dask]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+$(VENV)/.installed-model: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev,dask,model]"
 	touch $@
 
 venv: $(VENV)/.installed
 
+venv-model: $(VENV)/.installed-model
+
 report: venv
 	$(PY) -m toolkit report --corpus $(CORPUS) --out $(OUT)
 
-test: venv
+test: venv-model
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 check: venv

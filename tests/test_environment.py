@@ -20,7 +20,7 @@ def _pins(lines):
 def test_environment_yml_mirrors_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     listed = list(project["dependencies"])
-    for extra in ("dev", "dask"):
+    for extra in ("dev", "dask", "model"):
         listed += project["optional-dependencies"][extra]
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     pip = next(item["pip"] for item in env["dependencies"] if isinstance(item, dict))
