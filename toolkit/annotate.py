@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -362,7 +363,14 @@ def _boilerplate_texts(table: pd.DataFrame) -> frozenset:
     return boilerplate_texts(table) if len(table) else frozenset()
 
 
-def clean_corpus(documents: pd.DataFrame, settings: AnnotationSettings | None = None):
+def _restore_job(job):
+    from .detokenize import restore_text
+
+    documents, when = job
+    return restore_text(documents, when=when)
+
+
+def clean_corpus(documents: pd.DataFrame, settings: AnnotationSettings | None = None, *, workers: int = 1):
     """Corpus hygiene as annotate applies it: restore, find boilerplate and near-duplicates.
 
     Parameters
@@ -371,6 +379,9 @@ def clean_corpus(documents: pd.DataFrame, settings: AnnotationSettings | None = 
         One row per document, as read (see :func:`toolkit.read_corpus`).
     settings : AnnotationSettings, optional
         ``detokenize``, ``boilerplate_*`` and ``duplicates_*`` decide what is done.
+    workers : int
+        Processes for the per-document parts (restoring text, near-duplicate signatures) of a
+        large corpus; the result does not depend on it.
 
     Returns
     -------
@@ -384,7 +395,13 @@ def clean_corpus(documents: pd.DataFrame, settings: AnnotationSettings | None = 
     from .duplicates import drop_near_duplicates, find_duplicates
 
     settings = settings or AnnotationSettings()
-    documents = restore_text(documents, when=settings.detokenize)
+    parallel = workers > 1 and len(documents) >= 2000
+    if parallel:  # restoring is per document: in slices, on the cores
+        bounds = np.linspace(0, len(documents), 4 * workers + 1).astype(int)
+        jobs = [(documents.iloc[a:b], settings.detokenize) for a, b in zip(bounds[:-1], bounds[1:])]
+        documents = pd.concat(LocalEngine(workers).run(_restore_job, jobs))
+    else:
+        documents = restore_text(documents, when=settings.detokenize)
     if settings.boilerplate_min_docs and len(documents):
         boilerplate = find_boilerplate(documents, min_docs=settings.boilerplate_min_docs,
                                        min_share=settings.boilerplate_min_share, by=settings.boilerplate_by)
@@ -392,7 +409,8 @@ def clean_corpus(documents: pd.DataFrame, settings: AnnotationSettings | None = 
         boilerplate = find_boilerplate(documents.iloc[:0])
     if settings.duplicates_threshold is not None and len(documents) > 1:
         duplicates = find_duplicates(documents, threshold=settings.duplicates_threshold,
-                                     boilerplate=boilerplate if len(boilerplate) else None)
+                                     boilerplate=boilerplate if len(boilerplate) else None,
+                                     workers=workers if parallel else 1)
     else:
         duplicates = find_duplicates(documents.iloc[:0])
     excluded = set()
@@ -475,7 +493,9 @@ def annotate(
     if cached is not None:  # the corpus as read and every setting are as last time: nothing to do
         return cached
     before = _stat_files(corpus.documents, source)
-    documents, corpus_tables, excluded = clean_corpus(corpus.documents, settings)
+    engine = get_engine(engine, workers=workers, scheduler=scheduler)
+    hygiene_workers = engine.workers_for(1 << 30, 1 << 62) if isinstance(engine, LocalEngine) else (os.cpu_count() or 1)
+    documents, corpus_tables, excluded = clean_corpus(corpus.documents, settings, workers=hygiene_workers)
     corpus_tables["problems"] = corpus.problems
 
     dictionary, dictionary_hash = None, None
@@ -505,7 +525,7 @@ def annotate(
     try:
         with _lock(out, wait=lock_wait):
             manifest = _update(out, source, corpus_tables, excluded, documents, plan,
-                               get_engine(engine, workers=workers, scheduler=scheduler), progress)
+                               engine, progress)
     except OSError as err:
         raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
 
