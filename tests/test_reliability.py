@@ -139,7 +139,7 @@ def test_check_prints_one_line_per_problem_whatever_the_file_names(tmp_path, cap
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["tab\\x09here.txt: impossible date 2020-02-30",
                      "two\\x0alines.txt: missing header: expected 'date YYYY-MM-DD', found 'no header'",
-                     "1 articles loaded; 2 files not loaded; 0 warnings"]
+                     "1 article loaded; 2 files not loaded; 0 warnings"]
 
 
 def test_per_document_results_keep_documents_without_sentences_or_actors(tmp_path):

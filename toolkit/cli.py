@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _check(args) -> int:
     from .corpus import format_problems, read_corpus
     from .errors import ToolkitError
@@ -119,7 +123,8 @@ def _check(args) -> int:
     problems = corpus.problems
     errors = int((problems["severity"] == "error").sum())
     warnings = len(problems) - errors
-    print(f"{len(corpus.documents)} articles loaded; {errors} files not loaded; {warnings} warnings"
+    print(f"{_count(len(corpus.documents), 'article')} loaded; {_count(errors, 'file')} not loaded; "
+          f"{_count(warnings, 'warning')}"
           + (" - no problems" if not len(problems) else ""))
     return 0 if not len(problems) else 1
 
