@@ -4,6 +4,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CORPUS ?= corpus
 OUT    ?= reports
+# extra options for `make report`, e.g. REPORT_ARGS="--tables --no-input --param period=W"
+REPORT_ARGS ?=
 
 .PHONY: all venv venv-model report test lab bench check clean
 
@@ -27,7 +29,7 @@ venv: $(VENV)/.installed
 venv-model: $(VENV)/.installed-model
 
 report: venv
-	$(PY) -m toolkit report --corpus $(CORPUS) --out $(OUT)
+	$(PY) -m toolkit report --corpus $(CORPUS) --out $(OUT) $(REPORT_ARGS)
 
 test: venv-model
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

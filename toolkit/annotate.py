@@ -143,6 +143,7 @@ class _Plan:
     dictionary: object = None
     boilerplate: frozenset = frozenset()
     corpus_key: str = ""
+    facts: dict = field(default_factory=dict)
 
 
 def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions) -> dict:
@@ -520,7 +521,9 @@ def annotate(
     # always present, so that a list growing from empty changes only the documents it touches
     documents = documents.assign(_boilerplate=[skipped.get(d, "") for d in documents["doc_id"]])
     plan = _Plan(settings, prints, dictionary, boilerplate)
-    plan = replace(plan, corpus_key=corpus_key)
+    from .report import corpus_facts
+
+    plan = replace(plan, corpus_key=corpus_key, facts=corpus_facts(corpus))  # for report stamps
 
     try:
         with _lock(out, wait=lock_wait):
@@ -663,6 +666,7 @@ def _update(out, source, corpus_tables, excluded, documents, plan, engine, progr
         "documents": len(documents),
         "excluded": sorted(excluded),
         "corpus_key": plan.corpus_key,
+        "corpus_facts": plan.facts,
         "tables": new_tables,
     }
     tmp = out / "_tmp-manifest.json"

@@ -94,12 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="rerun every notebook and render HTML reports")
     report.add_argument("--corpus", default="corpus")
-    report.add_argument("--actors", default=None, help="actor dictionary (default: CORPUS/actors.yml if present)")
+    report.add_argument("--actors", default=None, help="actor dictionary (default: CORPUS/actors.yml, else the shipped corpus/actors.yml)")
     report.add_argument("--out", default="reports")
     report.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a notebook parameter (repeatable)")
     report.add_argument("--notebooks", default="notebooks", help="folder of NN-name.ipynb notebooks")
-    report.add_argument("--no-input", action="store_true", help="also hide code cells (a reader's version)")
+    report.add_argument("--no-input", action="store_true", help="leave code cells out of the HTML (a reader's version)")
     report.add_argument("--tables", action="store_true", help="also write every shown table as CSV")
     _add_engine_options(report)
     return parser
