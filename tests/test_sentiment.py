@@ -15,7 +15,9 @@ from toolkit.sentiment import (
     NltkVaderScorer,
     Scorer,
     VaderScorer,
+    compare_scorers,
     evaluate_sentiment,
+    find_disagreements,
     find_tone_evidence,
     get_scorer,
     read_ratings,
@@ -308,6 +310,41 @@ def test_evidence(tiny, mentions):
     # most positive overall: b/1 (1.0), then ties at 0.5 broken by doc_id, sent_id: b/0, b/3
     top = find_tone_evidence(tiny, s, n=3)
     assert top[top.side == "positive"].text.tolist() == ["s3", "s2", "s5"]
+
+
+# -- comparing scorers ---------------------------------------------------------------------------
+
+
+def test_compare_scorers_and_disagreements():
+    vader, _, texts, documents = make_tone_tables()
+    # a second scorer on the same sentences, except c/0 (not scored by it)
+    other = vader.iloc[:6].assign(scorer="minilm", score=[-0.4, 0.1, 0.5, 0.2, -0.3, 0.5])
+    both = pd.concat([vader, other], ignore_index=True)
+    before = both.copy()
+    wide = compare_scorers(both, texts, documents)
+    assert wide.columns.tolist() == ["doc_id", "sent_id", "date", "vader", "minilm", "text"]
+    assert wide[["doc_id", "sent_id"]].values.tolist() == [["a", 0], ["a", 1], ["b", 0], ["b", 1], ["b", 2],
+                                                           ["b", 3], ["c", 0]]
+    assert wide["vader"].tolist() == [-0.5, 0.0, 0.5, 1.0, 0.0, 0.5, -1.0]
+    assert wide["minilm"].tolist()[:6] == [-0.4, 0.1, 0.5, 0.2, -0.3, 0.5] and np.isnan(wide["minilm"].iloc[6])
+    assert wide["text"].tolist() == [f"s{i}" for i in range(7)] and wide["date"].iloc[6] == pd.Timestamp("2011-04-01")
+    assert compare_scorers(both, scorers=["minilm", "vader"]).columns.tolist() == ["doc_id", "sent_id", "minilm", "vader"]
+    # vader - minilm: a/0 -0.1, a/1 -0.1, b/0 0.0, b/1 1.0 - 0.2 = 0.8, b/2 0.0 - (-0.3) = 0.3, b/3 0.0;
+    # c/0 has no minilm score. Largest |difference|: b/1 0.8, b/2 0.3, then a/0 and a/1 tie at 0.1 (ids order)
+    d = find_disagreements(both, texts, documents, n=3)
+    assert d.columns.tolist() == ["rank", "doc_id", "sent_id", "date", "vader", "minilm", "difference", "text"]
+    assert d[["rank", "doc_id", "sent_id", "difference", "text"]].values.tolist() == [
+        [1, "b", 1, 0.8, "s3"], [2, "b", 2, 0.3, "s4"], [3, "a", 0, -0.1, "s0"]]
+    assert d["date"].tolist() == [pd.Timestamp("2011-03-30")] * 2 + [pd.Timestamp("2011-03-02")]
+    # the other way round: minilm - vader, the same sentences with the opposite sign
+    flipped = find_disagreements(both, scorers=("minilm", "vader"), n=2)
+    assert flipped["difference"].tolist() == [-0.8, -0.3] and flipped.columns[-1] == "difference"
+    assert len(find_disagreements(both, n=100)) == 6  # every sentence scored by both
+    pd.testing.assert_frame_equal(both, before)  # inputs untouched
+    with pytest.raises(ValueError, match=r"two scorers.*the table has \['vader'\]"):
+        find_disagreements(vader)
+    with pytest.raises(ValueError, match="two scorers"):
+        find_disagreements(both, scorers=("vader", "lexicon:x.csv"))
 
 
 # -- validation ---------------------------------------------------------------------------------

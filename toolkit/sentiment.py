@@ -8,7 +8,12 @@ registry maps names to scorers, so a new one (a model, a user's lexicon) is a sm
 ``"vader"``     VADER by its authors (the ``vaderSentiment`` package): the default.
 ``"vader-nltk"``  NLTK's port of VADER, run on ``vaderSentiment``'s lexicon file.
 ``"lexicon:PATH"``  a researcher's own lexicon file (:mod:`toolkit.lexicon`).
+``"minilm"``    sentence embeddings mapped to human ratings, blended with VADER (optional
+                extra; :mod:`toolkit.model_sentiment`).
 ==============  ===========================================================================
+
+Several scorers on one corpus are compared sentence by sentence with :func:`compare_scorers`
+(a column per scorer) and :func:`find_disagreements` (the sentences they disagree on most).
 
 Every scorer's ``score`` is on ``[-1, 1]`` with ``0`` neutral; a sentence is **negative** when its
 score is ``<= -0.05`` and **positive** when ``>= +0.05`` (VADER's published thresholds), unless
@@ -61,6 +66,8 @@ __all__ = [
     "tone_toward_actors",
     "tone_between_actors",
     "find_tone_evidence",
+    "compare_scorers",
+    "find_disagreements",
     "evaluate_sentiment",
     "read_ratings",
     "DEFAULT_SCORER",
@@ -899,6 +906,109 @@ def find_tone_evidence(sentiment: pd.DataFrame, sentences: pd.DataFrame, *, ment
     out["rank"] = out.groupby("side").cumcount() + 1
     cols = ["side", "rank", "doc_id", "sent_id"] + (["date"] if "date" in out.columns else []) + ["scorer", "score", "text"]
     return out[cols]
+
+
+# -- comparing scorers --------------------------------------------------------------------------
+
+
+def compare_scorers(sentiment: pd.DataFrame, sentences: pd.DataFrame | None = None,
+                    documents: pd.DataFrame | None = None, *, scorers=None, score_column: str = "score",
+                    text_column: str = "text", date_column: str = "date") -> pd.DataFrame:
+    """The scores of several scorers side by side, one column per scorer.
+
+    Parameters
+    ----------
+    sentiment : pandas.DataFrame
+        The sentiment table (one row per sentence and scorer).
+    sentences : pandas.DataFrame, optional
+        One row per sentence (``doc_id``, ``sent_id``, ``text``): adds the ``text``.
+    documents : pandas.DataFrame, optional
+        One row per article (``doc_id``, ``date_column``): adds ``date``.
+    scorers : sequence of str, optional
+        The scorers, in the order of their columns; by default every scorer in the table, in
+        order of appearance.
+    score_column, text_column, date_column : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence scored by at least one of the scorers, sorted by ``doc_id``,
+        ``sent_id``: ``doc_id``, ``sent_id``, (``date``), one float column per scorer named after
+        it (NaN where that scorer did not score the sentence), (``text``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"doc_id": "a", "sent_id": [0, 1, 0, 1], "scorer": ["vader"] * 2 + ["minilm"] * 2,
+    ...                   "score": [0.0, -0.5, 0.1, -0.7]})
+    >>> compare_scorers(s).values.tolist()
+    [['a', 0, 0.0, 0.1], ['a', 1, -0.5, -0.7]]
+    """
+    names = list(pd.unique(sentiment["scorer"])) if scorers is None else [
+        s if isinstance(s, str) else s.name for s in ([scorers] if isinstance(scorers, str) else scorers)]
+    data = sentiment[sentiment["scorer"].isin(names)]
+    wide = data.pivot(index=["doc_id", "sent_id"], columns="scorer", values=score_column)
+    wide = wide.reindex(columns=names).astype("float64").reset_index()
+    wide.columns.name = None
+    if documents is not None:
+        dates = documents[["doc_id", date_column]].drop_duplicates("doc_id").rename(columns={date_column: "date"})
+        wide = wide.merge(dates, on="doc_id", how="left")
+        wide = wide[["doc_id", "sent_id", "date"] + names]
+    if sentences is not None:
+        texts = sentences[["doc_id", "sent_id", text_column]].rename(columns={text_column: "text"})
+        wide = wide.merge(texts, on=["doc_id", "sent_id"], how="left")
+    return wide
+
+
+def find_disagreements(sentiment: pd.DataFrame, sentences: pd.DataFrame | None = None,
+                       documents: pd.DataFrame | None = None, *, scorers=None, n: int = 10,
+                       score_column: str = "score", text_column: str = "text",
+                       date_column: str = "date") -> pd.DataFrame:
+    """The sentences on which two scorers disagree most (largest absolute score difference).
+
+    Parameters
+    ----------
+    sentiment : pandas.DataFrame
+        The sentiment table with at least two scorers.
+    sentences, documents : pandas.DataFrame, optional
+        Add ``text`` and ``date`` (see :func:`compare_scorers`).
+    scorers : (str, str), optional
+        The two scorers compared; by default the first two in the table.
+    n : int
+        Sentences listed.
+    score_column, text_column, date_column : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        Up to ``n`` rows, one per sentence scored by both, largest ``|difference|`` first (ties
+        by ``doc_id``, ``sent_id``): ``rank`` (1 = largest), ``doc_id``, ``sent_id``, (``date``),
+        a column per scorer, ``difference`` (first scorer minus second), (``text``).
+
+    Raises
+    ------
+    ValueError
+        When the table does not hold two scorers to compare.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"doc_id": "a", "sent_id": [0, 1, 0, 1], "scorer": ["vader"] * 2 + ["minilm"] * 2,
+    ...                   "score": [0.0, -0.5, 0.1, -0.2]})
+    >>> find_disagreements(s, n=1)[["sent_id", "difference"]].values.tolist()
+    [[1.0, -0.3]]
+    """
+    present = list(pd.unique(sentiment["scorer"]))
+    pair = present[:2] if scorers is None else [s if isinstance(s, str) else s.name for s in scorers]
+    if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= set(present):
+        raise ValueError(f"find_disagreements compares two scorers of the table; asked for {pair}, "
+                         f"the table has {present}")
+    wide = compare_scorers(sentiment, sentences, documents, scorers=pair, score_column=score_column,
+                           text_column=text_column, date_column=date_column)
+    wide = wide[wide[pair[0]].notna() & wide[pair[1]].notna()]
+    wide.insert(wide.columns.get_loc(pair[1]) + 1, "difference", (wide[pair[0]] - wide[pair[1]]).round(6))
+    order = wide["difference"].abs().sort_values(ascending=False, kind="stable").index  # rows sorted by id
+    out = wide.loc[order].head(n).reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
 
 
 # -- validation ---------------------------------------------------------------------------------
