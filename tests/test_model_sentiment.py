@@ -6,6 +6,7 @@ the missing-extra path and of importing the toolkit without torch always run.
 """
 
 import json
+import os
 import pickle
 import socket
 import subprocess
@@ -71,6 +72,22 @@ def test_bad_parameter_file_is_a_toolkit_error(tmp_path):
     bad.write_text('{"coef": [1, 2]}')
     with pytest.raises(ToolkitError, match="p.json: cannot read the model scorer's parameters"):
         read_model_parameters(bad)
+
+
+def test_worker_threads_share_the_cores(monkeypatch):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("TOOLKIT_WORKERS", raising=False)
+    monkeypatch.setattr(model_sentiment.multiprocessing, "parent_process", lambda: None)
+    assert model_sentiment._worker_threads() is None  # the main process: torch's default, untouched
+    monkeypatch.setattr(model_sentiment.multiprocessing, "parent_process", lambda: object())  # a worker
+    monkeypatch.setattr(model_sentiment, "_cores", lambda: 2)
+    assert model_sentiment._worker_threads() == 1  # workers unknown: one per core, 2 // 2 = 1
+    monkeypatch.setattr(model_sentiment, "_cores", lambda: 8)
+    for workers, threads in [("2", 4), ("3", 2), ("16", 1), ("", 1), ("many", 1)]:
+        monkeypatch.setenv("TOOLKIT_WORKERS", workers)  # 8 // 2 = 4, 8 // 3 = 2, max(1, 8 // 16) = 1; else 8 // 8
+        assert model_sentiment._worker_threads() == threads, workers
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert model_sentiment._worker_threads() is None  # the user's own setting wins
 
 
 # -- with the extra: offline, stable scores ---------------------------------------------------------
@@ -170,3 +187,33 @@ def test_embeddings_are_unit_vectors(scorer):
     # all-MiniLM-L6-v2 ends with a Normalize layer: each row has length 1
     assert np.linalg.norm(emb, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
     assert model_sentiment.embed_texts([]).shape == (0, 384)
+
+
+CHILD = """
+import multiprocessing as mp
+import os
+
+
+def child(_):
+    from toolkit import model_sentiment
+    model_sentiment.embed_texts(["A short test sentence."], device="cpu")
+    import torch
+    return torch.get_num_threads()
+
+
+if __name__ == "__main__":
+    with mp.get_context("fork").Pool(2) as pool:  # two forked workers, like annotate's local engine
+        print(sorted(pool.map(child, [0, 1], chunksize=1)))
+"""
+
+
+def test_forked_workers_take_one_thread_each(scorer, tmp_path):
+    script = tmp_path / "workers.py"
+    script.write_text(CHILD)
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "TOOLKIT_WORKERS")}
+    env["TOOLKIT_WORKERS"] = "2"
+    cores = len(os.sched_getaffinity(0))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, env=env,
+                         timeout=300).stdout
+    # each worker: max(1, cores // 2) threads (1 each on this 2-core machine), instead of torch's one per core
+    assert out.strip() == str([max(1, cores // 2)] * 2)

@@ -25,6 +25,16 @@ the command. The model runs on a GPU when ``torch`` sees one (CUDA or Apple MPS)
 **Speed.** Sentences are embedded in batches, each distinct text once per call; the regression
 output is kept in memory by text for the rest of the process, and the annotation cache keeps
 the scores across runs, so each sentence is paid for once.
+
+**Threads in worker processes.** torch starts one thread per core in every process, so several
+``annotate`` workers (forked processes, one per core) would each run as many threads as there
+are cores and oversubscribe them (on two cores, two workers fell from about 150 to 16-30
+sentences/s). So in a process started by :mod:`multiprocessing` (``parent_process()`` is set:
+a worker), the first embedding call sets torch to ``max(1, cores // workers)`` threads, where
+``workers`` is the ``TOOLKIT_WORKERS`` environment variable when an engine sets it, else the
+number of cores (one worker per core, the local engine's default): one thread each. An
+explicit ``OMP_NUM_THREADS`` is left alone; the main process (a notebook, the command line)
+keeps torch's default.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+import multiprocessing
 import os
 from importlib import metadata
 from pathlib import Path
@@ -158,6 +169,40 @@ def _model(device: str):
     return model
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _worker_threads() -> int | None:
+    """torch threads for this process when it is one of several workers, else None (leave torch be)."""
+    if multiprocessing.parent_process() is None or os.environ.get("OMP_NUM_THREADS"):
+        return None
+    cores = _cores()
+    try:
+        workers = int(os.environ.get("TOOLKIT_WORKERS") or cores)
+    except ValueError:
+        workers = cores
+    return max(1, cores // max(1, workers))
+
+
+_THREADS_SET_IN = None  # the process id whose torch threads were set (a forked child re-checks)
+
+
+def _share_cores() -> None:
+    global _THREADS_SET_IN
+    if _THREADS_SET_IN == os.getpid():
+        return
+    _THREADS_SET_IN = os.getpid()
+    threads = _worker_threads()
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 def embed_texts(texts, *, batch_size: int = 32, device=None) -> np.ndarray:
     """Sentence embeddings of many texts (all-MiniLM-L6-v2, mean-pooled, unit length).
 
@@ -184,6 +229,7 @@ def embed_texts(texts, *, batch_size: int = 32, device=None) -> np.ndarray:
     texts = ["" if t is None else str(t) for t in texts]
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
+    _share_cores()  # in a worker process: its share of the cores, before the first forward pass
     model = _model(_device(device))
     import torch
 
