@@ -328,7 +328,8 @@ def test_compare_scorers_and_disagreements():
     assert wide["vader"].tolist() == [-0.5, 0.0, 0.5, 1.0, 0.0, 0.5, -1.0]
     assert wide["minilm"].tolist()[:6] == [-0.4, 0.1, 0.5, 0.2, -0.3, 0.5] and np.isnan(wide["minilm"].iloc[6])
     assert wide["text"].tolist() == [f"s{i}" for i in range(7)] and wide["date"].iloc[6] == pd.Timestamp("2011-04-01")
-    assert compare_scorers(both, scorers=["minilm", "vader"]).columns.tolist() == ["doc_id", "sent_id", "minilm", "vader"]
+    swapped = compare_scorers(both, scorers=["minilm", "vader"])
+    assert swapped.columns.tolist() == ["doc_id", "sent_id", "minilm", "vader"]
     # vader - minilm: a/0 -0.1, a/1 -0.1, b/0 0.0, b/1 1.0 - 0.2 = 0.8, b/2 0.0 - (-0.3) = 0.3, b/3 0.0;
     # c/0 has no minilm score. Largest |difference|: b/1 0.8, b/2 0.3, then a/0 and a/1 tie at 0.1 (ids order)
     d = find_disagreements(both, texts, documents, n=3)
