@@ -214,3 +214,11 @@ def test_a_growing_boilerplate_list_reannotates_only_the_articles_it_touches(tmp
     assert footer not in set(ann.sentences["text"])           # in 3 articles now
     assert ann.manifest["annotated"] == 3                     # 001, 002 (footer now skipped) and 004; not 003
     assert_same_tables(ann, annotate(corpus, tmp_path / "clean", settings=settings))
+
+
+def test_scorers_given_as_text_from_papermill():
+    from toolkit.annotate import _scorer_names
+
+    assert _scorer_names("['vader', 'minilm']") == ("vader", "minilm")
+    assert _scorer_names("vader, minilm") == ("vader", "minilm")
+    assert _scorer_names(["vader"]) == ("vader",)

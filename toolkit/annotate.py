@@ -421,6 +421,21 @@ def clean_corpus(documents: pd.DataFrame, settings: AnnotationSettings | None = 
     return documents, {"boilerplate": boilerplate, "duplicates": duplicates}, excluded
 
 
+def _scorer_names(scorers) -> tuple:
+    """Scorers as a tuple of names; also from text (``papermill -p scorers "vader,minilm"``)."""
+    if isinstance(scorers, str):
+        text = scorers.strip()
+        if text.startswith(("[", "(")):
+            import ast
+
+            try:
+                return tuple(str(s) for s in ast.literal_eval(text))
+            except (ValueError, SyntaxError):
+                raise ToolkitError(None, f"scorers {scorers!r}: not a list of scorer names") from None
+        return tuple(name.strip() for name in text.split(",") if name.strip())
+    return tuple(scorers)
+
+
 def annotate(
     source,
     out=None,
@@ -479,7 +494,7 @@ def annotate(
     if actors is not None:
         settings = replace(settings, actors=str(actors))
     if scorers is not None:
-        settings = replace(settings, scorers=tuple(scorers))
+        settings = replace(settings, scorers=_scorer_names(scorers))
     source = Path(source)
     out = Path(out) if out is not None else default_cache_dir(source)
     try:
