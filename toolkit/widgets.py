@@ -32,6 +32,21 @@ __all__ = [
 _PERIOD_CHOICES = [("day", "D"), ("week", "W"), ("month", "M"), ("quarter", "Q"), ("year", "Y")]
 
 
+
+def _refresh(explorer, table):
+    """Show an explorer's message, figure and table in its live widgets (one definition for all)."""
+    from IPython.display import display
+
+    explorer.status.value = f"<i>{_escape(explorer.message)}</i>"
+    explorer.plot_output.clear_output(wait=True)
+    explorer.table_output.clear_output(wait=True)
+    if explorer.figure is not None:
+        with explorer.plot_output:
+            display(explorer.figure)
+        with explorer.table_output:
+            display(table)
+
+
 class FrequencyExplorer:
     """Type terms and pick a period: the trend plot and the concordance (KWIC) table follow.
 
@@ -144,14 +159,7 @@ class FrequencyExplorer:
             found = ", ".join(f"{term} {count:,}" for term, count in counts.items())
             self.message = (f"Occurrences: {found}. Showing {len(self.kwic)} of {self.kwic_total:,} "
                             f"concordance lines (date order).")
-        self.status.value = f"<i>{_escape(self.message)}</i>"
-        self.plot_output.clear_output(wait=True)
-        self.table_output.clear_output(wait=True)
-        if self.figure is not None:
-            with self.plot_output:
-                display(self.figure)
-            with self.table_output:
-                display(self.kwic)
+        _refresh(self, self.kwic)
         return self
 
     def show_static(self):
@@ -589,14 +597,7 @@ class SentimentExplorer:
                                 f"{row['share_positive']:.0%} positive.")
             else:
                 self.message = f"No scored {what}."
-        self.status.value = f"<i>{_escape(self.message)}</i>"
-        self.plot_output.clear_output(wait=True)
-        self.table_output.clear_output(wait=True)
-        if self.figure is not None:
-            with self.plot_output:
-                display(self.figure)
-            with self.table_output:
-                display(self.evidence)
+        _refresh(self, self.evidence)
         return self
 
     def show_static(self):
