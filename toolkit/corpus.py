@@ -269,8 +269,9 @@ def _find_metadata(folder: Path):
     return None
 
 
-def _read_folder(folder: Path, *, max_bytes, encoding_errors, max_files):
-    rows, problems = [], []
+def _list_folder(folder: Path, *, max_files):
+    """The article files of a folder (sorted by name) and the problems of the other entries."""
+    problems = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as err:
@@ -300,28 +301,39 @@ def _read_folder(folder: Path, *, max_bytes, encoding_errors, max_files):
             problems.append(_problem(name, "not an article", f"not a .txt file ({suffix or 'no extension'})"))
     if max_files is not None and len(articles) > max_files:
         raise CorpusError(folder, f"{len(articles):,} article files, more than the limit of {max_files:,} (raise max_files)")
-    ids = {}
-    for entry in articles:
-        name = entry.name
-        try:
-            size = entry.stat().st_size
-            if max_bytes is not None and size > max_bytes:
-                problems.append(_problem(name, "too large", f"{size:,} bytes, more than the limit of {max_bytes:,}"))
-                continue
-            with open(entry.path, "rb") as handle:
-                raw = handle.read(max_bytes + 1 if max_bytes is not None else -1)
-            if max_bytes is not None and len(raw) > max_bytes:
-                problems.append(_problem(name, "too large", f"more than the limit of {max_bytes:,} bytes"))
-                continue
-        except OSError as err:
-            problems.append(_problem(name, "unreadable", err.strerror or str(err)))
+    return articles, problems
+
+
+def _read_article_file(path, name: str, *, max_bytes, encoding_errors):
+    """Read and parse one article file: ``((date, text, warnings), None)`` or ``(None, problem)``."""
+    try:
+        size = os.stat(path).st_size
+        if max_bytes is not None and size > max_bytes:
+            return None, _problem(name, "too large", f"{size:,} bytes, more than the limit of {max_bytes:,}")
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1 if max_bytes is not None else -1)
+        if max_bytes is not None and len(raw) > max_bytes:
+            return None, _problem(name, "too large", f"more than the limit of {max_bytes:,} bytes")
+    except OSError as err:
+        return None, _problem(name, "unreadable", err.strerror or str(err))
+    try:
+        return parse_article(raw, name=name, encoding_errors=encoding_errors), None
+    except CorpusError as err:
+        return None, _problem(name, _kind(err.problem), err.problem)
+
+
+def _accept_articles(results, problems):
+    """Rows of the parsed articles (name order), refusing a second file with the same id.
+
+    ``results`` holds ``(name, parsed, problem)`` per article file, in name order. Appends to
+    ``problems`` and returns the rows ``(doc_id, date, text, name)``.
+    """
+    rows, ids = [], {}
+    for name, parsed, problem in results:
+        if problem is not None:
+            problems.append(problem)
             continue
-        try:
-            date, text, warnings = parse_article(raw, name=name, encoding_errors=encoding_errors)
-        except CorpusError as err:
-            kind, _, detail = err.problem.partition(":")
-            problems.append(_problem(name, _kind(err.problem), err.problem))
-            continue
+        date, text, warnings = parsed
         doc_id = Path(name).stem
         if doc_id in ids:  # a.txt and a.TXT: one id each, or joins and the cache would mix them
             problems.append(_problem(name, "duplicate id", f"same id {doc_id!r} as {ids[doc_id]}; rename one file"))
@@ -330,7 +342,16 @@ def _read_folder(folder: Path, *, max_bytes, encoding_errors, max_files):
         for kind, detail in warnings:
             problems.append(_problem(name, kind, detail, "warning"))
         rows.append((doc_id, date, text, name))
-    return rows, problems
+    return rows
+
+
+def _read_folder(folder: Path, *, max_bytes, encoding_errors, max_files):
+    articles, problems = _list_folder(folder, max_files=max_files)
+    results = []
+    for entry in articles:
+        parsed, problem = _read_article_file(entry.path, entry.name, max_bytes=max_bytes, encoding_errors=encoding_errors)
+        results.append((entry.name, parsed, problem))
+    return _accept_articles(results, problems), problems
 
 
 def _kind(message: str) -> str:
@@ -520,6 +541,33 @@ def _read_export(path: Path, *, date_column, text_column, id_column, max_bytes, 
     return rows, problems
 
 
+def _first_texts(files, hashes, problems) -> list:
+    """Which documents to keep: the first of each text (by the documents' order); reports the others."""
+    first, keep = {}, []
+    for file, digest in zip(files, hashes):
+        if digest in first:
+            problems.append(_problem(file, "duplicate text", f"same text as {first[digest]}"))
+            keep.append(False)
+        else:
+            first[digest] = file
+            keep.append(True)
+    return keep
+
+
+def _join_metadata(documents: pd.DataFrame, meta: pd.DataFrame, name: str, problems) -> pd.DataFrame:
+    """Join a metadata table (:func:`read_metadata`) to the documents; reports rows naming no article."""
+    unknown = meta.loc[~meta["doc_id"].isin(documents["doc_id"]), "doc_id"]
+    # rows for files reported above are expected; only rows naming no file at all are news
+    reported = {Path(p["file"]).stem for p in problems}
+    unknown = unknown[~unknown.isin(reported)]
+    if len(unknown):
+        problems.append(_problem(name, "metadata without article",
+                                 f"{len(unknown)} rows name no article in the corpus, e.g. {unknown.iloc[0]!r}",
+                                 "warning"))
+    meta = meta.rename(columns=_clash_names([c for c in meta.columns if c != "doc_id"], documents.columns))
+    return documents.merge(meta, on="doc_id", how="left", validate="one_to_one")
+
+
 def read_corpus(
     source,
     *,
@@ -601,30 +649,11 @@ def read_corpus(
         documents = documents.join(extra, on="doc_id")
 
     if drop_duplicates and len(documents):
-        hashes = documents["text"].map(hash_text)
-        first = {}
-        keep = []
-        for file, digest in zip(documents["file"], hashes):
-            if digest in first:
-                problems.append(_problem(file, "duplicate text", f"same text as {first[digest]}"))
-                keep.append(False)
-            else:
-                first[digest] = file
-                keep.append(True)
+        keep = _first_texts(documents["file"], documents["text"].map(hash_text), problems)
         documents = documents[keep].reset_index(drop=True)
 
     if metadata is not None:
-        meta = read_metadata(metadata)
-        unknown = meta.loc[~meta["doc_id"].isin(documents["doc_id"]), "doc_id"]
-        # rows for files reported above are expected; only rows naming no file at all are news
-        reported = {Path(p["file"]).stem for p in problems}
-        unknown = unknown[~unknown.isin(reported)]
-        if len(unknown):
-            problems.append(_problem(Path(metadata).name, "metadata without article",
-                                     f"{len(unknown)} rows name no article in the corpus, e.g. {unknown.iloc[0]!r}",
-                                     "warning"))
-        meta = meta.rename(columns=_clash_names([c for c in meta.columns if c != "doc_id"], documents.columns))
-        documents = documents.merge(meta, on="doc_id", how="left", validate="one_to_one")
+        documents = _join_metadata(documents, read_metadata(metadata), Path(metadata).name, problems)
     return Corpus(documents, _problems_frame(problems))
 
 
