@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = [
     "cells_from_frequencies",
@@ -240,6 +239,8 @@ def p_value(statistic, *, df: int = 1):
     >>> round(p_value(3.841458820694124), 6)
     0.05
     """
+    from scipy import stats  # imported here: scipy.stats costs ~0.5 s, most callers never need it
+
     (statistic,), wrap = _arrays(statistic)
     return wrap(stats.chi2.sf(statistic, df))
 
