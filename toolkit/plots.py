@@ -7,11 +7,7 @@ what it shows. Each analysis has its own block below.
 
 from __future__ import annotations
 
-import matplotlib
-
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 __all__ = [
     # -- overview
@@ -32,9 +28,23 @@ __all__ = [
 ]
 
 
+def _plt():
+    """matplotlib.pyplot, imported on first use (it and seaborn cost ~0.5 s; ``import toolkit`` must not)."""
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _sns():
+    """seaborn, imported on first use (see :func:`_plt`)."""
+    import seaborn as sns
+
+    return sns
+
+
 def _axes(ax, size=(9, 3.5)):
     if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
+        _, ax = _plt().subplots(figsize=size, layout="constrained")
     return ax
 
 
@@ -77,7 +87,7 @@ def plot_articles_over_time(counts: pd.DataFrame, *, by: str | None = None, valu
     ax.set_title(f"{value.capitalize()} per {period_label}" + (f", by {by}" if by else ""))
     if by is not None:
         ax.legend(title=by, fontsize="small", frameon=False)
-    sns.despine(ax=ax)
+    _sns().despine(ax=ax)
     return ax
 
 
@@ -96,11 +106,11 @@ def plot_lengths(lengths: pd.DataFrame, *, column: str = "words", ax=None):
     ax = _axes(ax)
     values = lengths[column]
     wide = bool(len(values) > 1 and values.min() > 0 and values.max() / max(values.min(), 1) > 100)
-    sns.histplot(x=values, ax=ax, log_scale=wide, bins=min(40, max(len(values), 1)), color="#4c72b0")
+    _sns().histplot(x=values, ax=ax, log_scale=wide, bins=min(40, max(len(values), 1)), color="#4c72b0")
     ax.set_xlabel(f"{column} per article" + (" (log scale)" if wide else ""))
     ax.set_ylabel("articles")
     ax.set_title(f"Article length in {column} (median {values.median():,.0f})" if len(values) else "No articles")
-    sns.despine(ax=ax)
+    _sns().despine(ax=ax)
     return ax
 
 
@@ -127,7 +137,7 @@ def _empty(ax, message: str):
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
     ax.set_xticks([])
     ax.set_yticks([])
-    sns.despine(ax=ax, left=True, bottom=True)
+    _sns().despine(ax=ax, left=True, bottom=True)
     return ax
 
 
@@ -159,25 +169,25 @@ def plot_top_terms(counts: pd.DataFrame, *, n: int = 20, value: str = "count", b
         top = counts.nlargest(n, value, keep="first")
         if top.empty:
             return _empty(ax, "no terms to show")
-        sns.barplot(data=top, y=term, x=value, ax=ax, color="#4c72b0", orient="h")
+        _sns().barplot(data=top, y=term, x=value, ax=ax, color="#4c72b0", orient="h")
         ax.set_xlabel(label)
         ax.set_ylabel("")
         ax.set_title(title or f"Top {len(top)} terms by {label}")
-        sns.despine(ax=ax)
+        _sns().despine(ax=ax)
         return ax
     groups = list(pd.unique(counts[by]))[:12]
     cols = min(col_wrap, max(len(groups), 1))
     rows = max(1, -(-len(groups) // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, max(2.5, 0.25 * n + 1) * rows),
+    fig, axes = _plt().subplots(rows, cols, figsize=(4.2 * cols, max(2.5, 0.25 * n + 1) * rows),
                              layout="constrained", squeeze=False)
     for panel, group in zip(axes.flat, groups):
         top = counts[counts[by] == group].nlargest(n, value, keep="first")
-        sns.barplot(data=top, y=term, x=value, ax=panel, color="#4c72b0", orient="h")
+        _sns().barplot(data=top, y=term, x=value, ax=panel, color="#4c72b0", orient="h")
         name = f"{group:%Y-%m}" if isinstance(group, pd.Timestamp) else str(group)
         panel.set_title(f"{by} {name}", fontsize="medium")
         panel.set_xlabel(label)
         panel.set_ylabel("")
-        sns.despine(ax=panel)
+        _sns().despine(ax=panel)
     for panel in list(axes.flat)[len(groups):]:
         panel.set_visible(False)
     fig.suptitle(title or f"Top {n} terms by {label}, per {by}")
@@ -208,7 +218,7 @@ def plot_trends(trends: pd.DataFrame, *, value: str = "per_10k", min_words: int 
     matplotlib.figure.Figure
         Two panels: the trend lines (top) and words per period (bottom).
     """
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True, layout="constrained",
+    fig, (top, bottom) = _plt().subplots(2, 1, figsize=(10, 5.5), sharex=True, layout="constrained",
                                       gridspec_kw={"height_ratios": [3, 1]})
     if trends.empty or not (trends["words"] > 0).any():
         _empty(top, "no articles in any period")
@@ -230,7 +240,7 @@ def plot_trends(trends: pd.DataFrame, *, value: str = "per_10k", min_words: int 
         top.axvspan(start - width / 2, start + width / 2, color="0.92", zorder=0)
     data = trends.copy()
     data[value] = data[value].where(data["words"] > 0)
-    sns.lineplot(data=data, x="period", y=value, hue="term", style=split, marker="o", ax=top,
+    _sns().lineplot(data=data, x="period", y=value, hue="term", style=split, marker="o", ax=top,
                  estimator=None, sort=True)
     thin_points = data[data["period"].isin(thin)]
     if len(thin_points):
@@ -244,7 +254,7 @@ def plot_trends(trends: pd.DataFrame, *, value: str = "per_10k", min_words: int 
     bottom.bar(words["period"], words["words"], width=width, color=colors)
     bottom.set_ylabel(f"words per\n{period_label}")
     bottom.set_xlabel(period_label)
-    sns.despine(fig=fig)
+    _sns().despine(fig=fig)
     return fig
 
 
@@ -290,7 +300,7 @@ def plot_keyness(keywords: pd.DataFrame, *, n: int = 15, value: str = "log_ratio
     ax.set_xlabel(_value_label(value) + f": right = more in {target_label}, left = more in {reference_label}")
     note = f" (G2 p < {max_p:g})" if max_p is not None else ""
     ax.set_title(title or f"Keywords of {target_label} against {reference_label}{note}")
-    sns.despine(ax=ax)
+    _sns().despine(ax=ax)
     return ax
 
 
@@ -325,7 +335,7 @@ def plot_dispersion(hits: pd.DataFrame, *, x: str = "corpus_position", terms=Non
     else:
         ax.set_xlabel(x)
     ax.set_title(title or "Where each term occurs (one tick per occurrence)")
-    sns.despine(ax=ax, left=True)
+    _sns().despine(ax=ax, left=True)
     return ax
 
 
@@ -394,7 +404,7 @@ def plot_cooccurrence_heatmap(pairs: pd.DataFrame, *, value: str = "npmi", top: 
     matrix.index, matrix.columns = labels, labels
     diverging = value in ("npmi", "pmi")
     limit = np.nanmax(np.abs(matrix.to_numpy())) if matrix.notna().any().any() else 1.0
-    sns.heatmap(matrix, ax=ax, cmap="vlag" if diverging else "rocket_r", center=0 if diverging else None,
+    _sns().heatmap(matrix, ax=ax, cmap="vlag" if diverging else "rocket_r", center=0 if diverging else None,
                 vmin=-limit if diverging else None, vmax=limit if diverging else None,
                 annot=len(order) <= 12, fmt=".2f" if value != "joint" else ".0f",
                 linewidths=0.5, linecolor="white", square=True,
@@ -450,7 +460,7 @@ def plot_actor_network(graph, *, top: int = 40, weight: str = "weight", label: s
         d["_layout"] = max(float(d.get(weight, 1.0)) / top_weight, 0.01)
     pos = nx.spring_layout(sub, weight="_layout", seed=seed, k=1.8 / max(len(sub), 1) ** 0.5, iterations=200)
     community = find_communities(sub, weight="_layout").set_index("actor")["community"]
-    palette = sns.color_palette("tab10", 10)
+    palette = _sns().color_palette("tab10", 10)
     colours = [palette[int(community.get(n, 0)) % 10] for n in sub.nodes]
     counts = np.array([sub.nodes[n].get("count", 1) or 1 for n in sub.nodes], dtype=float)
     sizes = 120 + 1800 * np.sqrt(counts / counts.max())
@@ -557,7 +567,7 @@ def plot_tone_over_time(tone: pd.DataFrame, *, value: str = "mean", by: str | No
         column, label = value, _TONE_LABELS.get(value, value.replace("_", " "))
         palette = None
     groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
-    palette = palette or sns.color_palette(n_colors=max(len(groups), 1))
+    palette = palette or _sns().color_palette(n_colors=max(len(groups), 1))
     periods = pd.Series(sorted(pd.to_datetime(data["period"]).unique()))
     step = periods.diff().dropna()
     step = step[step > pd.Timedelta(0)].min() if len(step) else None
@@ -586,7 +596,7 @@ def plot_tone_over_time(tone: pd.DataFrame, *, value: str = "mean", by: str | No
         ax.legend(title=None if value == "shares" else by, frameon=False, fontsize="small", loc="best")
     extra = " (dashed: all sentences)" if drawn_baseline else ""
     ax.set_title(title or f"Tone per {period_label}: {label}, 95% band{extra}")
-    sns.despine(ax=ax)
+    _sns().despine(ax=ax)
     return ax
 
 
@@ -643,7 +653,7 @@ def plot_tone_by_group(tone: pd.DataFrame, *, group: str = "source", value: str 
     ax.set_xlabel(_TONE_LABELS.get(value, value.replace("_", " ")))
     what = "pair" if group == "pair" else group
     ax.set_title(title or f"Tone by {what}: {_TONE_LABELS.get(value, value)} with 95% interval")
-    sns.despine(ax=ax)
+    _sns().despine(ax=ax)
     return ax
 
 
@@ -691,7 +701,7 @@ def plot_dyad_tone(dyads: pd.DataFrame, *, value: str = "mean", actors=None, top
     matrix.index = matrix.columns = labels
     limit = float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.notna().any().any() else 1.0
     diverging = value in ("mean", "difference")
-    sns.heatmap(matrix, ax=ax, cmap="RdBu" if diverging else "rocket_r", center=0 if diverging else None,
+    _sns().heatmap(matrix, ax=ax, cmap="RdBu" if diverging else "rocket_r", center=0 if diverging else None,
                 vmin=-limit if diverging else None, vmax=limit if diverging else None,
                 annot=counts.to_numpy() if len(order) <= 12 else False, fmt="", annot_kws={"fontsize": 7},
                 linewidths=0.5, linecolor="white", square=True,
