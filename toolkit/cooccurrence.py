@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from . import measures
 from .errors import ToolkitError
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built or read (``import toolkit`` stays light)
+    import networkx as nx
 
 __all__ = [
     "count_pairs",
@@ -402,6 +405,8 @@ def build_graph(
     keep = pairs[(pairs["joint"] >= min_count) & pairs[weight].notna()]
     if positive:
         keep = keep[keep[weight] > 0]
+    import networkx as nx
+
     info = _actor_table(actors)
     graph = nx.Graph(weight=weight)
     counts = pd.concat([pairs[["actor_a", "count_a"]].set_axis(["actor", "count"], axis=1),
@@ -453,6 +458,8 @@ def find_communities(graph: nx.Graph, *, weight: str = "weight") -> pd.DataFrame
     if graph.number_of_edges() == 0:
         groups = [{n} for n in graph.nodes]
     else:
+        import networkx as nx
+
         groups = nx.community.greedy_modularity_communities(graph, weight=weight)
     groups = sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
     rows = [(actor, i) for i, group in enumerate(groups) for actor in group]
@@ -465,6 +472,8 @@ def _eigenvector(graph, weight) -> dict:
     """Weighted eigenvector centrality, or {} when it cannot be computed."""
     if graph.number_of_edges() == 0:
         return {}
+    import networkx as nx
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -505,6 +514,8 @@ def describe_graph(graph: nx.Graph, *, weight: str = "weight") -> pd.DataFrame:
             ("actor", str), ("name", str), ("type", str), ("count", "int64"), ("degree", "int64"),
             ("strength", float), ("degree_centrality", float), ("betweenness", float),
             ("eigenvector", float), ("community", "int64")]})
+    import networkx as nx
+
     between = nx.betweenness_centrality(graph, normalized=True)
     eigen = _eigenvector(graph, weight)
     central = nx.degree_centrality(graph)
@@ -540,6 +551,8 @@ def export_graph(graph: nx.Graph, path) -> Path:
     --------
     >>> export_graph(nx.Graph([("A", "B")]), "/tmp/actors.graphml")   # doctest: +SKIP
     """
+    import networkx as nx
+
     path = Path(path)
     suffix = path.suffix.lower()
     clean = nx.Graph()
