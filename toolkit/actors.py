@@ -53,7 +53,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .errors import DictionaryError
 
@@ -118,10 +117,12 @@ def _line(node) -> int:
 
 
 def _is_null(node) -> bool:
+    import yaml  # imported where used (cheap once loaded): import toolkit stays light
     return isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG and node.value in ("", "~", "null", "Null", "NULL")
 
 
 def _scalar(node, what, file) -> str:
+    import yaml  # imported where used (cheap once loaded): import toolkit stays light
     if not isinstance(node, yaml.ScalarNode):
         raise DictionaryError(file, f"{what} must be a single value, not a list or mapping", line=_line(node))
     if _is_null(node):
@@ -131,6 +132,7 @@ def _scalar(node, what, file) -> str:
 
 def _mapping(node, what, file) -> dict:
     """A mapping node as {key: (key_node, value_node)}, refusing duplicate keys."""
+    import yaml  # imported where used (cheap once loaded): import toolkit stays light
     if not isinstance(node, yaml.MappingNode):
         raise DictionaryError(file, f"{what} must be a mapping (key: value lines)", line=_line(node))
     out = {}
@@ -145,6 +147,7 @@ def _mapping(node, what, file) -> dict:
 
 def _sequence(node, what, file) -> list:
     """A sequence node's items; a single scalar counts as a list of one."""
+    import yaml  # imported where used (cheap once loaded): import toolkit stays light
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     if isinstance(node, yaml.ScalarNode):
@@ -193,6 +196,7 @@ def parse_actors(text: str, *, file: str = "<text>") -> ActorDictionary:
     >>> d.aliases[["actor", "alias", "case_sensitive"]].values.tolist()
     [['TUR', 'Turkey', True], ['TUR', 'turks', False]]
     """
+    import yaml  # imported here, not at the top: PyYAML costs ~12 ms and import toolkit stays light
     file = str(file)
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: fast, nesting bounded

@@ -46,7 +46,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .errors import LexiconError
 
@@ -200,6 +199,7 @@ def _read_delimited(text: str, path: Path) -> list:
 
 
 def _read_yaml(text: str, path: Path) -> list:
+    import yaml  # imported here, not at the top: PyYAML costs ~12 ms and import toolkit stays light
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: fast, nesting bounded
     except yaml.YAMLError as exc:
