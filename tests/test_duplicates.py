@@ -123,3 +123,29 @@ def test_workers_give_the_same_result(docs):
     one = find_duplicates(docs, threshold=0.7, shingle_size=2)
     two = find_duplicates(docs, threshold=0.7, shingle_size=2, workers=2, batch_docs=1)
     pd.testing.assert_frame_equal(one, two)
+
+
+def test_candidate_pairs_equal_datasketch_lsh_queries():
+    # 60 random signatures, rows 10-19 copies of rows 0-9 with some values changed (so that
+    # some, not all, share a band): the numpy banding must return exactly the pairs that
+    # datasketch's MinHashLSH returns when every signature is queried.
+    from datasketch import MinHash, MinHashLSH
+
+    from toolkit.duplicates import candidate_pairs, choose_bands
+
+    rng = np.random.default_rng(7)
+    sigs = rng.integers(0, 2**32 - 1, size=(60, 128), dtype=np.uint32)
+    for k in range(10):
+        sigs[10 + k] = sigs[k]
+        changed = rng.choice(128, size=int(rng.integers(5, 120)), replace=False)
+        sigs[10 + k, changed] = rng.integers(0, 2**32 - 1, size=len(changed), dtype=np.uint32)
+    sigs[30] = sigs[31] = sigs[32] = sigs[0]          # a group of four with equal signatures
+    sizes = np.ones(60, dtype=int)
+    sizes[32] = 0                                      # an empty set is never a candidate
+    lsh = MinHashLSH(num_perm=128, params=choose_bands(0.8, 128))
+    sketches = {i: MinHash(num_perm=128, hashvalues=sigs[i], scheme="affine32") for i in range(60) if sizes[i]}
+    for i, sketch in sketches.items():
+        lsh.insert(i, sketch)
+    expected = sorted({(i, j) for i, s in sketches.items() for j in lsh.query(s) if j > i})
+    assert [tuple(p) for p in candidate_pairs(sigs, sizes).tolist()] == expected
+    assert {(0, 30), (0, 31), (30, 31)} <= set(expected) and not any(32 in p for p in expected)
