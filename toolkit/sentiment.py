@@ -31,7 +31,6 @@ import csv
 import functools
 import importlib
 import os
-from importlib import metadata
 
 import numpy as np
 import pandas as pd
@@ -201,6 +200,8 @@ class VaderScorer(Scorer):
 
     @property
     def version(self) -> str:
+        from importlib import metadata  # here, not at the top: ~6-20 ms that import toolkit need not pay
+
         return f"vaderSentiment=={metadata.version('vaderSentiment')};toolkit-vader-vectorised/1;toolkit-sentence/1"
 
     def score(self, sentences, *, text_column="text"):
@@ -227,6 +228,8 @@ class NltkVaderScorer(Scorer):
 
     @property
     def version(self) -> str:
+        from importlib import metadata
+
         return (f"nltk=={metadata.version('nltk')};lexicon=vaderSentiment=={metadata.version('vaderSentiment')}"
                 ";toolkit-sentence/1")
 
