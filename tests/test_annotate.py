@@ -31,8 +31,8 @@ def test_tables_equal_the_pipeline(small_corpus, tmp_path):
     assert ann.problems.empty
     assert ann.manifest["annotated"] == 3
     assert sorted(os.listdir(tmp_path / "cache")) == [
-        ".lock", "boilerplate.parquet", "documents.parquet", "duplicates.parquet", "manifest.json",
-        "problems.parquet", "sentences.parquet", "tokens.parquet"]
+        ".lock", "boilerplate.parquet", "documents.parquet", "duplicates.parquet", "files.parquet", "manifest.json",
+        "problems.parquet", "sentences.parquet", "signatures.parquet", "tokens.parquet"]
 
 
 def test_rerun_reuses_the_cache(small_corpus, tmp_path):

@@ -37,7 +37,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
-from .corpus import hash_text, read_corpus
 from .engines import LocalEngine, get_engine
 from .errors import CacheError, ToolkitError
 from .text import TextSettings, split_sentences, tokenize
@@ -53,9 +52,11 @@ __all__ = [
     "TABLES",
 ]
 
-TABLES = ("documents", "problems", "boilerplate", "duplicates", "sentences", "tokens", "mentions", "sentiment")
-CORPUS_TABLES = ("problems", "boilerplate", "duplicates")  # one row per finding, not per document
-_FORMAT = 1
+TABLES = ("documents", "problems", "boilerplate", "duplicates", "sentences", "tokens", "mentions", "sentiment",
+          "signatures", "files")
+CORPUS_TABLES = ("problems", "boilerplate", "duplicates", "files")  # not one row per document
+_FORMAT = 2
+_SHINGLES, _PERMUTATIONS = 5, 128   # near-duplicate signatures (toolkit.find_duplicates' defaults)
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,6 @@ class _Plan:
     fingerprints: dict
     dictionary: object = None
     boilerplate: frozenset = frozenset()
-    corpus_key: str = ""
-    facts: dict = field(default_factory=dict)
 
 
 def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, scorer_versions) -> dict:
@@ -159,6 +158,10 @@ def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, sco
         prints["mentions"] = _sha("mentions", sentences, dictionary_hash)
     if settings.scorers:
         prints["sentiment"] = _sha("sentiment", sentences, tuple(scorer_versions))
+    if settings.duplicates_threshold is not None:
+        from .duplicates import DUPLICATES_VERSION
+
+        prints["signatures"] = _sha("signatures", DUPLICATES_VERSION, _SHINGLES, _PERMUTATIONS, 1)
     return prints
 
 
@@ -225,14 +228,43 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def _load_sources(sources) -> pd.DataFrame:
+    """The documents rows of a batch: ``[(frame or Parquet path, ids)]``, sorted by id."""
+    frames = []
+    for where, ids in sources:
+        frame = where if isinstance(where, pd.DataFrame) else pq.read_table(where).to_pandas()
+        frames.append(frame[frame["doc_id"].isin(ids)])
+    batch = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return batch.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def _signatures(documents: pd.DataFrame, boilerplate) -> pd.DataFrame:
+    """One row per document: ``doc_id``, ``shingles`` (count), ``signature`` (MinHash, 128 x uint32 bytes)."""
+    from .duplicates import _permutations, _strip_boilerplate, minhash_signatures, shingle_hashes
+
+    texts = _strip_boilerplate(documents, boilerplate, "doc_id", "text")
+    hashes, offsets = shingle_hashes(texts, shingle_size=_SHINGLES)
+    signatures = minhash_signatures(hashes, offsets, permutations=_permutations(_PERMUTATIONS, 1))
+    return pd.DataFrame({
+        "doc_id": documents["doc_id"].to_numpy(),
+        "shingles": np.diff(offsets).astype("int64"),
+        "signature": [row.tobytes() for row in signatures],
+    })
+
+
 def _run_batch(job):
     """Engine job: annotate a batch and write one shard per table (or return the shards' bytes).
 
     Returns ``{table: (shard name, {doc_id: hash}, rows, Parquet bytes or None)}``.
     """
-    out, batch, plan, todo, write = job
-    tables = annotate_batch(batch, plan, tables={t for t, ids in todo.items() if ids})
+    out, sources, hashes, plan, todo, write = job
+    batch = _load_sources(sources)
+    batch = batch.assign(_hash=batch["doc_id"].map(hashes))
+    wanted = {t for t, ids in todo.items() if ids}
+    tables = annotate_batch(batch, plan, tables=wanted - {"signatures"})
     tables["documents"] = batch
+    if "signatures" in wanted:
+        tables["signatures"] = _signatures(batch, plan.boilerplate)
     written = {}
     for name, ids in todo.items():
         if not ids:
@@ -248,7 +280,6 @@ def _run_batch(job):
             _write_parquet(frame, folder / shard)
         else:
             payload = _parquet_bytes(frame)
-        hashes = dict(zip(batch["doc_id"], batch["_hash"]))
         written[name] = (shard, {d: hashes[d] for d in ids}, len(frame), payload)
     return written
 
@@ -318,14 +349,8 @@ def _lock(out: Path, *, wait: float):
         handle.close()
 
 
-def _stat_files(documents: pd.DataFrame, source: Path):
-    if not source.is_dir():
-        return {str(source): _stat(source)}
-    return {f: _stat(source / f) for f in documents["file"]}
-
-
 def _stat_source(source: Path) -> dict:
-    """Size and modification time of every file of a corpus (keys as in :func:`_stat_files`)."""
+    """Size and modification time of every entry of a corpus folder (by name), or of an export."""
     if not source.is_dir():
         return {str(source): _stat(source)}
     try:
@@ -503,16 +528,12 @@ def annotate(
         raise CacheError(out, f"cannot create the cache folder: {err.strerror or err}") from None
 
     listed = _stat_source(source)         # before reading: a file rewritten while it is read is caught too
-    corpus = read_corpus(source, **read_options)
-    corpus_key = _corpus_key(corpus, settings)
-    cached = _reuse(out, corpus_key, lock_wait)
-    if cached is not None:  # the corpus as read and every setting are as last time: nothing to do
+    run_key = _run_key(source, settings, read_options)
+    cached = _reuse(out, run_key, source, listed, lock_wait)
+    if cached is not None:  # no file changed since the last run, and no setting: nothing to do
         return cached
-    before = _stat_files(corpus.documents, source)
     engine = get_engine(engine, workers=workers, scheduler=scheduler)
-    hygiene_workers = engine.workers_for(1 << 30, 1 << 62) if isinstance(engine, LocalEngine) else (os.cpu_count() or 1)
-    documents, corpus_tables, excluded = clean_corpus(corpus.documents, settings, workers=hygiene_workers)
-    corpus_tables["problems"] = corpus.problems
+    local = engine if isinstance(engine, LocalEngine) else LocalEngine(workers)
 
     dictionary, dictionary_hash = None, None
     if settings.actors is not None:
@@ -525,81 +546,124 @@ def annotate(
         from .sentiment import scorer_versions
 
         versions = scorer_versions(settings.scorers)
-    boilerplate = _boilerplate_texts(corpus_tables["boilerplate"])
-    prints = _fingerprints(settings, dictionary_hash, versions)
-    skipped = pd.Series(dtype=str)
-    if boilerplate:
-        from .boilerplate import locate_boilerplate
-
-        located = locate_boilerplate(documents, boilerplate)
-        skipped = located.groupby("doc_id")["start"].agg(lambda starts: ",".join(map(str, starts)))
-    # always present, so that a list growing from empty changes only the documents it touches
-    documents = documents.assign(_boilerplate=[skipped.get(d, "") for d in documents["doc_id"]])
-    plan = _Plan(settings, prints, dictionary, boilerplate)
-    from .report import corpus_facts
-
-    plan = replace(plan, corpus_key=corpus_key, facts=corpus_facts(corpus))  # for report stamps
+    plan = _Plan(settings, _fingerprints(settings, dictionary_hash, versions), dictionary)
 
     try:
         with _lock(out, wait=lock_wait):
-            manifest = _update(out, source, corpus_tables, excluded, documents, plan,
-                               engine, progress)
+            from .prepare import prepare_corpus, scan_stamp, sweep_stages
+
+            sweep_stages(out)
+            old = _read_manifest(out) or {"tables": {}}
+            index_key = _index_key(source, settings, read_options)
+            old_files, scanned_at = None, None
+            if old.get("index_key") == index_key and "files" in old["tables"] and _shards_present(out, old):
+                old_files, scanned_at = read_table(out, "files", manifest=old), old.get("scanned_at")
+            scanned = scan_stamp()
+            racy = _racy_hashes(source, listed, scanned)
+            prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at,
+                                      detokenize=settings.detokenize, by=settings.boilerplate_by, engine=local,
+                                      batch_chars=settings.batch_chars, **read_options)
+            try:
+                manifest = _update(out, source, prepared, old, plan, engine, progress,
+                                   keys={"run_key": run_key, "index_key": index_key, "scanned_at": scanned,
+                                         "scan": listed})
+            finally:
+                prepared.cleanup()
     except OSError as err:
         raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
 
-    after = _stat_files(documents, source)
-    changed = [f for f in before if before[f] != after.get(f) or listed.get(f) != before[f]]
+    after = _stat_source(source)
+    files = set(prepared.index["file"]) if source.is_dir() else {str(source)}
+    changed = sorted(f for f in files if listed.get(f) != after.get(f))
     if changed:
         raise CacheError(source / changed[0] if source.is_dir() else source,
                          f"changed while it was being annotated ({len(changed)} file(s)); run annotate again")
     return Annotations(out, manifest=manifest)
 
 
-def _corpus_key(corpus, settings: AnnotationSettings) -> str:
-    """A hash of everything a cache's content depends on: the corpus as read and the settings.
+def _bytes_hash(path) -> str | None:
+    try:
+        return _file_hash(path)
+    except OSError:
+        return None
 
-    The documents (every column, per row), the problems found reading them, the settings (stop
-    list content, hygiene, rule versions), the actor dictionary's content and the scorers'
-    versions. Equal keys mean the cache written with the key holds exactly what annotate would
-    write, so a rerun can return it without cleaning or hashing the corpus again.
+
+def _index_key(source: Path, settings: AnnotationSettings, read_options: dict) -> str:
+    """What the file index depends on besides the files: reading options, metadata, restoring rules."""
+    from .corpus import _find_metadata
+
+    metadata = read_options.get("metadata")
+    if metadata is None and source.is_dir():
+        metadata = _find_metadata(source)
+    return _sha("index", _FORMAT, __version__, str(source.resolve()), sorted((k, str(v)) for k, v in read_options.items()),
+                settings.detokenize, _rule_versions(), str(metadata), metadata and _bytes_hash(metadata))
+
+
+def _run_key(source: Path, settings: AnnotationSettings, read_options: dict) -> str:
+    """A hash of every setting a cache's content depends on (the files are compared by their stat).
+
+    The settings (stop list content, hygiene, rule versions), the reading options and metadata,
+    the actor dictionary's bytes and the scorers' versions. Equal keys and unchanged files mean
+    the cache holds exactly what annotate would write, so a rerun returns it without reading.
     """
-    dictionary = None
-    if settings.actors is not None:
-        from .actors import load_actors
-
-        dictionary = load_actors(settings.actors).fingerprint
     versions = ()
     if settings.scorers:
         from .sentiment import scorer_versions
 
         versions = scorer_versions(settings.scorers)
-    rows = _hash_rows(corpus.documents)
-    return _sha("corpus", _FORMAT, __version__, settings.describe(), settings.text.fingerprint(), dictionary,
-                tuple(versions), hashlib.sha1("".join(rows).encode()).hexdigest(), len(rows),
-                corpus.problems.to_json(date_format="iso"))
+    actors = _bytes_hash(settings.actors) if settings.actors is not None else None
+    return _sha("run", _index_key(source, settings, read_options), settings.describe(), settings.text.fingerprint(),
+                settings.actors, actors, tuple(versions))
 
 
-def _reuse(out: Path, corpus_key: str, lock_wait: float):
-    """The cache as it is, when it was written from the same corpus and settings (else None)."""
+def _entry_path(source: Path, name: str) -> Path:
+    return source / name if source.is_dir() else Path(name)
+
+
+def _racy_hashes(source: Path, listed: dict, scanned: int) -> dict:
+    """Content hashes of the files modified just before the scan (their stat alone proves nothing)."""
+    from .prepare import RACY_NS
+
+    return {name: _bytes_hash(_entry_path(source, name)) for name, stat in listed.items()
+            if stat is not None and stat[1] >= scanned - RACY_NS}
+
+
+def _reuse(out: Path, run_key: str, source: Path, listed: dict, lock_wait: float):
+    """The cache as it is, when no file and no setting changed since it was written (else None).
+
+    Files are compared by size and modification time; a file modified within ``RACY_NS`` of the
+    previous scan is compared by content (it may have changed again in the same instant).
+    """
+    def current(manifest):
+        if manifest is None or manifest.get("run_key") != run_key:
+            return False
+        scan = manifest.get("scan") or {}
+        if len(scan) != len(listed):
+            return False
+        racy = manifest.get("racy") or {}
+        for name, stat in listed.items():
+            seen = scan.get(name)
+            if stat is None or seen is None or tuple(seen) != tuple(stat):
+                return False
+            if name in racy and _bytes_hash(_entry_path(source, name)) != racy[name]:
+                return False
+        return True
+
     old = _read_manifest(out)
-    if old is None or old.get("corpus_key") != corpus_key:
+    if not current(old):
         return None
     try:
         with _lock(out, wait=lock_wait):
             old = _read_manifest(out)
-            if old is None or old.get("corpus_key") != corpus_key:
-                return None
-            if not _shards_present(out, old):
+            if not current(old) or not _shards_present(out, old):
                 return None
             if old.get("annotated"):  # record that this run annotated nothing
                 old = {**old, "annotated": 0}
-                tmp = out / "_tmp-manifest.json"
-                with open(tmp, "w", encoding="utf-8") as handle:
-                    json.dump(old, handle)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, out / "manifest.json")
+                _write_manifest(out, old)
             _sweep(out, old["tables"])  # what a killed run left behind
+            from .prepare import sweep_stages
+
+            sweep_stages(out)
     except OSError as err:
         if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
             raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
@@ -608,20 +672,163 @@ def _reuse(out: Path, corpus_key: str, lock_wait: float):
     return Annotations(out, manifest=old)
 
 
+def _write_manifest(out: Path, manifest: dict):
+    tmp = out / "_tmp-manifest.json"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, out / "manifest.json")
+
+
 def _shards_present(out: Path, manifest: dict) -> bool:
     return all((out / f"{name}.parquet" / shard).is_file()
                for name, entry in manifest["tables"].items() for shard in entry["shards"])
 
 
-def _update(out, source, corpus_tables, excluded, documents, plan, engine, progress):
-    old = _read_manifest(out) or {"tables": {}}
-    hashes = _hash_rows(documents)  # over text, metadata and the boilerplate paragraphs skipped
-    documents = documents.drop(columns=["_boilerplate"], errors="ignore").assign(_hash=hashes)
-    current = dict(zip(documents["doc_id"], documents["_hash"]))
-    new_tables = {}
-    todo = {}  # table -> set of doc ids to annotate
+class _Rows:
+    """Where each document's restored row is: staged by this run, or in a documents shard."""
+
+    def __init__(self, out: Path, staged: dict, shards: dict):
+        self.out, self.staged = out, staged
+        self.shard_of = {d: shard for shard, docs in shards.items() for d in docs}
+
+    def where(self, doc_id):
+        if doc_id in self.staged:
+            return self.staged[doc_id]
+        shard = self.shard_of.get(doc_id)
+        return None if shard is None else self.out / "documents.parquet" / shard
+
+    def read(self, ids) -> pd.DataFrame:
+        groups = {}
+        for d in ids:
+            where = self.where(d)
+            groups.setdefault(id(where), (where, set()))[1].add(d)
+        frames = [_load_sources([(where, wanted)]) for where, wanted in groups.values() if where is not None]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"doc_id": [], "text": []})
+
+
+def _find_boilerplate_hashes(prepared, settings: AnnotationSettings, old_table, rows: _Rows):
+    """Boilerplate from the documents' paragraph hashes: the table and the set of hashes."""
+    from .boilerplate import BOILERPLATE_COLUMNS, count_words, hash_paragraphs
+    from .text import _paragraph_spans, normalize_whitespace
+
+    by = settings.boilerplate_by
+    columns = BOILERPLATE_COLUMNS + ([by] if by is not None else [])
+    empty = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n_docs", "n_words") else str) for c in columns})
+    index = prepared.index
+    if not settings.boilerplate_min_docs or not len(index):
+        return empty, np.empty(0, dtype=np.uint64)
+    lengths = np.fromiter((len(p) for p in index["paragraphs"]), dtype=np.int64, count=len(index))
+    flat = np.concatenate([np.asarray(p, dtype=np.uint64) for p in index["paragraphs"]] or [np.empty(0, np.uint64)])
+    units = pd.DataFrame({"hash": flat, "row": np.repeat(np.arange(len(index)), lengths)})
+    keys = ["hash"]
+    if by is not None:
+        group = prepared.groups.reindex(index["doc_id"]).to_numpy()
+        units[by] = group[units["row"].to_numpy()]
+        keys = [by, "hash"]
+    counted = units.groupby(keys, sort=False, dropna=False).agg(n_docs=("row", "size"), first=("row", "min")).reset_index()
+    if by is None:
+        group_size = np.full(len(counted), len(index))
+    else:
+        sizes = pd.Series(group).value_counts(dropna=False)
+        group_size = counted[by].map(sizes).to_numpy()
+    keep = (counted["n_docs"] >= settings.boilerplate_min_docs) & (counted["n_docs"] >= settings.boilerplate_min_share * group_size)
+    table = counted[keep].copy()
+    if not len(table):
+        return empty, np.empty(0, dtype=np.uint64)
+    known = {}
+    if old_table is not None and len(old_table):
+        texts = old_table["text"].tolist()
+        known = dict(zip(hash_paragraphs(texts).tolist(), texts))
+    missing = {h: int(r) for h, r in zip(table["hash"].tolist(), table["first"]) if h not in known}
+    if missing:
+        ids = {index["doc_id"].iat[r] for r in missing.values()}
+        for text in rows.read(ids)["text"]:
+            units_text = [normalize_whitespace(text[a:b]) for a, b in _paragraph_spans(text)]
+            for h, unit in zip(hash_paragraphs(units_text).tolist(), units_text):
+                if h in missing:
+                    known[h] = unit
+    table["text"] = table["hash"].map(known)
+    table["example"] = index["doc_id"].to_numpy()[table["first"].to_numpy()]
+    table["n_words"] = count_words(table["text"].tolist())
+    table = table.sort_values(["n_docs", "text"], ascending=[False, True], kind="stable")
+    table["n_docs"] = table["n_docs"].astype("int64")
+    table = table[columns].reset_index(drop=True).astype({"text": str, "example": str})
+    return table, np.unique(counted.loc[keep, "hash"].to_numpy(dtype=np.uint64))
+
+
+def _find_duplicate_clusters(index, settings, manifest_tables, rows: _Rows, old_pairs: dict, out: Path):
+    """Near-duplicates from the cached signatures; candidate pairs verified exactly (cached by hash)."""
+    from .duplicates import _dropped_ids, _empty_duplicates, _jaccard, _shingle_sets, _strip_boilerplate
+    from .duplicates import candidate_pairs, cluster_duplicates
+
+    if settings.duplicates_threshold is None or len(index) < 2:
+        return _empty_duplicates("doc_id"), set(), {}
+    signatures = read_table(out, "signatures", manifest={"complete": True, "format": _FORMAT, "tables": manifest_tables})
+    signatures = signatures.set_index("doc_id").reindex(index["doc_id"])
+    sizes = signatures["shingles"].fillna(0).to_numpy(dtype=np.int64)
+    blank = bytes(4 * _PERMUTATIONS)
+    sig = np.frombuffer(b"".join(b if isinstance(b, bytes) else blank for b in signatures["signature"]),
+                        dtype=np.uint32).reshape(len(index), _PERMUTATIONS)
+    threshold = settings.duplicates_threshold
+    pairs = candidate_pairs(sig, sizes, threshold=threshold)
+    ids = index["doc_id"].to_numpy(dtype=object)
+    hashes = index["_hash"].tolist()
+    used, sets = {}, {}
+    boilerplate = rows.boilerplate
+
+    def load(needed):
+        needed = [i for i in needed if i not in sets]
+        if needed:
+            frame = rows.read({ids[i] for i in needed}).set_index("doc_id").reindex(ids[needed]).reset_index()
+            texts = _strip_boilerplate(frame, boilerplate, "doc_id", "text")
+            sets.update(zip(needed, _shingle_sets(texts, _SHINGLES)))
+
+    def key(i, j):
+        return f"{hashes[i]}:{hashes[j]}"
+
+    load(sorted({int(i) for pair in pairs for i in pair if key(*pair) not in old_pairs}))
+
+    def similarity(i, j):
+        k = key(i, j)
+        if k not in used:
+            if k in old_pairs:
+                used[k] = old_pairs[k]
+            else:
+                load([i, j])
+                used[k] = _jaccard(sets[i], sets[j])
+        return used[k]
+
+    table = cluster_duplicates(ids, pairs, similarity, threshold=threshold, dates=index["date"].to_numpy())
+    excluded = set()
+    if settings.duplicates_keep:
+        excluded = _dropped_ids(table, dict(zip(index["doc_id"], index["chars"])), keep=settings.duplicates_keep)
+    return table, excluded, used
+
+
+def _update(out, source, prepared, old, plan, engine, progress, *, keys):
+    settings = plan.settings
+    index = prepared.index
+    old_tables = old.get("tables", {})
+    rows = _Rows(out, prepared.staged, old_tables.get("documents", {}).get("shards", {}))
+    old_boilerplate = None
+    if "boilerplate" in old_tables and _shards_present(out, {"tables": {"boilerplate": old_tables["boilerplate"]}}):
+        old_boilerplate = read_table(out, "boilerplate", manifest=old)
+    boilerplate, boiler_hashes = _find_boilerplate_hashes(prepared, settings, old_boilerplate, rows)
+    plan = replace(plan, boilerplate=_boilerplate_texts(boilerplate))
+    rows.boilerplate = plan.boilerplate
+    prep = _sha(settings.detokenize, _rule_versions())
+    doc_hashes = []
+    for row_hash, paragraphs in zip(index["row_hash"], index["paragraphs"]):
+        skipped = np.intersect1d(np.asarray(paragraphs, dtype=np.uint64), boiler_hashes).tolist()
+        doc_hashes.append(_sha(row_hash, prep, skipped))
+    index = index.assign(_hash=doc_hashes)
+    current = dict(zip(index["doc_id"], index["_hash"]))
+
+    new_tables, todo = {}, {}
     for name, fingerprint in plan.fingerprints.items():
-        entry = old["tables"].get(name)
+        entry = old_tables.get(name)
         keep, covered = {}, set()
         rewrite = []
         if entry and entry.get("fingerprint") == fingerprint:
@@ -646,16 +853,30 @@ def _update(out, source, corpus_tables, excluded, documents, plan, engine, progr
         new_tables[name] = {"fingerprint": fingerprint, "shards": keep}
         todo[name] = set(current) - covered
         (out / f"{name}.parquet").mkdir(exist_ok=True)
+    if "documents" in new_tables:   # the documents table is read back below: its shards as they are now
+        rows.shard_of.update({d: shard for shard, docs in new_tables["documents"]["shards"].items() for d in docs})
 
     needed = set().union(*todo.values()) if todo else set()
-    work = documents[documents["doc_id"].isin(needed)]
-    batches = list(_batches(work, plan.settings.batch_chars)) if len(work) else []
+    work = index[index["doc_id"].isin(needed)]
+    # one job per source of rows (a staging file, or an old documents shard), split by size
+    groups = {}
+    for doc_id, chars in zip(work["doc_id"], work["chars"]):
+        where = rows.where(doc_id)
+        if where is None:
+            raise CacheError(out, f"the cache lost the text of {doc_id!r}; delete the cache folder and run again")
+        groups.setdefault(id(where), (where, []))[1].append((doc_id, int(chars)))
     write = engine.writes_locally
-    shared = engine.share(plan) if batches else plan
-    jobs = [(str(out), b, shared, {t: set(b["doc_id"]) & ids for t, ids in todo.items()}, write) for b in batches]
+    shared = engine.share(plan) if groups else plan
+    jobs = []
+    for where, members in groups.values():
+        for chunk in _chunks(members, settings.batch_chars):
+            ids = {d for d, _ in chunk}
+            source_rows = where if write or isinstance(where, pd.DataFrame) else _load_sources([(where, ids)])
+            jobs.append((str(out), [(source_rows, ids)], {d: current[d] for d in ids}, shared,
+                         {t: ids & wanted for t, wanted in todo.items()}, write))
     bar = (lambda it, total: _progress(it, total, True, "annotate")) if progress else None
     if isinstance(engine, LocalEngine):
-        workers = engine.workers_for(len(jobs), int(work["text"].str.len().sum()) if len(jobs) else 0)
+        workers = engine.workers_for(len(jobs), int(work["chars"].sum()) if len(jobs) else 0)
         results = engine.run(_run_batch, jobs, progress=bar, workers=workers)
     else:
         results = engine.run(_run_batch, jobs, progress=bar)
@@ -664,34 +885,71 @@ def _update(out, source, corpus_tables, excluded, documents, plan, engine, progr
             if payload is not None:
                 _write_parquet(None, out / f"{name}.parquet" / shard, payload)
             new_tables[name]["shards"][shard] = docs
+    rows.shard_of.update({d: shard for shard, docs in new_tables["documents"]["shards"].items() for d in docs})
+    rows.staged = {}   # every document now has its row in a documents shard
 
+    duplicates, excluded, pairs = _find_duplicate_clusters(index, settings, new_tables, rows, old.get("pairs", {}), out)
+    corpus_tables = {"problems": prepared.problems, "boilerplate": boilerplate, "duplicates": duplicates}
+    if len(prepared.files):
+        corpus_tables["files"] = prepared.files
     for name, table in corpus_tables.items():  # corpus-level tables: one shard each
-        shard = f"part-{_sha(name, table.to_json(date_format='iso'))}.parquet"
+        shard = f"part-{_sha(name, _frame_digest(table))}.parquet"
         (out / f"{name}.parquet").mkdir(exist_ok=True)
         _write_parquet(table.reset_index(drop=True), out / f"{name}.parquet" / shard)
         new_tables[name] = {"fingerprint": "", "shards": {shard: {}}}
 
+    from .report import _corpus_hash
+
+    dates = pd.to_datetime(index["date"]).dropna() if len(index) else pd.Series([], dtype="datetime64[ns]")
+    problems = prepared.problems
+    facts = {
+        "articles": len(index),
+        "files_not_loaded": int((problems["severity"] == "error").sum()) if len(problems) else 0,
+        "first_date": dates.min().date().isoformat() if len(dates) else None,
+        "last_date": dates.max().date().isoformat() if len(dates) else None,
+        "corpus_hash": _corpus_hash(dict(zip(index["doc_id"], index["row_hash"]))),
+    }
     manifest = {
         "format": _FORMAT,
         "complete": True,
         "toolkit_version": __version__,
         "source": str(Path(source).resolve()),
-        "settings": plan.settings.describe(),
+        "settings": settings.describe(),
         "annotated": len(work),
-        "documents": len(documents),
+        "read": prepared.read,
+        "documents": len(index),
         "excluded": sorted(excluded),
-        "corpus_key": plan.corpus_key,
-        "corpus_facts": plan.facts,
+        "corpus_facts": facts,
+        "pairs": pairs,
+        **keys,
         "tables": new_tables,
     }
-    tmp = out / "_tmp-manifest.json"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, out / "manifest.json")
+    _write_manifest(out, manifest)
     _sweep(out, new_tables)
     return manifest
+
+
+def _chunks(members, limit):
+    chunk, total = [], 0
+    for member in members:
+        chunk.append(member)
+        total += member[1]
+        if total >= limit:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
+        yield chunk
+
+
+def _frame_digest(table: pd.DataFrame) -> str:
+    """A content hash of a corpus-level table (its shard name)."""
+    if not len(table):
+        return _sha(list(table.columns))
+    try:
+        values = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    except TypeError:   # unhashable cells
+        values = pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy()
+    return _sha(list(table.columns), hashlib.sha1(values.tobytes()).hexdigest())
 
 
 def _sweep(out: Path, tables: dict):

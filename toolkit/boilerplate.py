@@ -29,6 +29,7 @@ __all__ = [
     "locate_boilerplate",
     "boilerplate_texts",
     "count_words",
+    "hash_paragraphs",
     "BOILERPLATE_COLUMNS",
     "OCCURRENCE_COLUMNS",
 ]
@@ -46,6 +47,23 @@ def count_words(texts) -> np.ndarray:
     [8, 2]
     """
     return np.fromiter((len(_WORD.findall(text)) for text in texts), dtype=np.int64, count=len(texts))
+
+
+def hash_paragraphs(texts) -> np.ndarray:
+    """64-bit hashes of whitespace-normalised paragraphs (stable across processes and runs).
+
+    How annotate counts recurring paragraphs without holding their text: two paragraphs have the
+    same hash when :func:`toolkit.text.normalize_whitespace` makes them equal (a different text
+    shares a hash with probability about 2**-64 per pair).
+
+    >>> a, b, c = hash_paragraphs(["Reply  now.", "Reply now.", "Reply later."])
+    >>> bool(a == b), bool(a == c)
+    (True, False)
+    """
+    normalised = np.array([normalize_whitespace(str(text)) for text in texts], dtype=object)
+    if not len(normalised):
+        return np.empty(0, dtype=np.uint64)
+    return pd.util.hash_array(normalised, categorize=False)
 
 
 def boilerplate_texts(boilerplate) -> frozenset:

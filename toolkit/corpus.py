@@ -556,16 +556,20 @@ def _first_texts(files, hashes, problems) -> list:
 
 def _join_metadata(documents: pd.DataFrame, meta: pd.DataFrame, name: str, problems) -> pd.DataFrame:
     """Join a metadata table (:func:`read_metadata`) to the documents; reports rows naming no article."""
-    unknown = meta.loc[~meta["doc_id"].isin(documents["doc_id"]), "doc_id"]
-    # rows for files reported above are expected; only rows naming no file at all are news
+    _check_metadata(meta, documents["doc_id"], name, problems)
+    meta = meta.rename(columns=_clash_names([c for c in meta.columns if c != "doc_id"], documents.columns))
+    return documents.merge(meta, on="doc_id", how="left", validate="one_to_one")
+
+
+def _check_metadata(meta: pd.DataFrame, doc_ids, name: str, problems):
+    """Report metadata rows that name no article (rows for files reported above are expected)."""
+    unknown = meta.loc[~meta["doc_id"].isin(doc_ids), "doc_id"]
     reported = {Path(p["file"]).stem for p in problems}
     unknown = unknown[~unknown.isin(reported)]
     if len(unknown):
         problems.append(_problem(name, "metadata without article",
                                  f"{len(unknown)} rows name no article in the corpus, e.g. {unknown.iloc[0]!r}",
                                  "warning"))
-    meta = meta.rename(columns=_clash_names([c for c in meta.columns if c != "doc_id"], documents.columns))
-    return documents.merge(meta, on="doc_id", how="left", validate="one_to_one")
 
 
 def read_corpus(

@@ -458,13 +458,20 @@ def drop_near_duplicates(
         raise ValueError("keep must be 'first' or 'longest'")
     if not len(duplicates):
         return documents.reset_index(drop=True)
+    lengths = dict(zip(documents[id_column], documents[text_column].str.len())) if keep == "longest" else {}
+    dropped = _dropped_ids(duplicates, lengths, keep=keep, id_column=id_column)
+    return documents[~documents[id_column].isin(dropped)].reset_index(drop=True)
+
+
+def _dropped_ids(duplicates: pd.DataFrame, lengths: dict, *, keep: str, id_column: str = "doc_id") -> set:
+    """The ids keeping one article per cluster leaves out (``lengths``: text length per id)."""
+    if not len(duplicates):
+        return set()
     if keep == "first":
         kept = set(duplicates.loc[duplicates["first"], id_column])
     else:
-        lengths = dict(zip(documents[id_column], documents[text_column].str.len()))
         ranked = duplicates.assign(_length=duplicates[id_column].map(lengths).fillna(-1),
                                    _order=np.arange(len(duplicates)))
         ranked = ranked.sort_values(["cluster", "_length", "_order"], ascending=[True, False, True], kind="stable")
         kept = set(ranked.drop_duplicates("cluster")[id_column])
-    dropped = set(duplicates[id_column]) - kept
-    return documents[~documents[id_column].isin(dropped)].reset_index(drop=True)
+    return set(duplicates[id_column]) - kept
