@@ -354,14 +354,14 @@ def _stat_source(source: Path) -> dict:
     if not source.is_dir():
         return {str(source): _stat(source)}
     try:
-        return {entry.name: _stat(Path(entry.path)) for entry in os.scandir(source)}
+        return {entry.name: _stat(entry) for entry in os.scandir(source)}
     except OSError:
         return {}
 
 
-def _stat(path: Path):
+def _stat(path):
     try:
-        st = path.stat()
+        st = path.stat()   # a Path or an os.DirEntry (follows links)
         return (st.st_size, st.st_mtime_ns)
     except OSError:
         return None
@@ -675,7 +675,7 @@ def _reuse(out: Path, run_key: str, source: Path, listed: dict, lock_wait: float
 def _write_manifest(out: Path, manifest: dict):
     tmp = out / "_tmp-manifest.json"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle)
+        handle.write(json.dumps(manifest))   # dumps: the C encoder (dump encodes in Python)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, out / "manifest.json")
@@ -819,10 +819,15 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
     plan = replace(plan, boilerplate=_boilerplate_texts(boilerplate))
     rows.boilerplate = plan.boilerplate
     prep = _sha(settings.detokenize, _rule_versions())
-    doc_hashes = []
-    for row_hash, paragraphs in zip(index["row_hash"], index["paragraphs"]):
-        skipped = np.intersect1d(np.asarray(paragraphs, dtype=np.uint64), boiler_hashes).tolist()
-        doc_hashes.append(_sha(row_hash, prep, skipped))
+    skipped = [[] for _ in range(len(index))]
+    if len(boiler_hashes):   # the boilerplate paragraphs in each document (its hash covers them)
+        lengths = np.fromiter((len(p) for p in index["paragraphs"]), dtype=np.int64, count=len(index))
+        flat = np.concatenate(list(index["paragraphs"]) or [np.empty(0, np.uint64)])
+        rows_of = np.repeat(np.arange(len(index)), lengths)
+        hit = np.isin(flat, boiler_hashes)
+        for row, value in zip(rows_of[hit].tolist(), flat[hit].tolist()):
+            skipped[row].append(value)
+    doc_hashes = [_sha(row_hash, prep, sorted(s)) for row_hash, s in zip(index["row_hash"], skipped)]
     index = index.assign(_hash=doc_hashes)
     current = dict(zip(index["doc_id"], index["_hash"]))
 
