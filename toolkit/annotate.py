@@ -228,21 +228,36 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _load_sources(sources) -> pd.DataFrame:
+def _load_sources(sources, columns=None) -> pd.DataFrame:
     """The documents rows of a batch: ``[(frame or Parquet path, ids)]``, sorted by id."""
     frames = []
     for where, ids in sources:
-        frame = where if isinstance(where, pd.DataFrame) else pq.read_table(where).to_pandas()
+        if isinstance(where, pd.DataFrame):
+            frame = where if columns is None else where[columns]
+        else:
+            frame = pq.read_table(where, columns=columns).to_pandas()
         frames.append(frame[frame["doc_id"].isin(ids)])
     batch = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return batch.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
-def _signatures(documents: pd.DataFrame, boilerplate) -> pd.DataFrame:
-    """One row per document: ``doc_id``, ``shingles`` (count), ``signature`` (MinHash, 128 x uint32 bytes)."""
+def _signatures(documents: pd.DataFrame, boilerplate, with_boilerplate=None) -> pd.DataFrame:
+    """One row per document: ``doc_id``, ``shingles`` (count), ``signature`` (MinHash, 128 x uint32 bytes).
+
+    ``with_boilerplate``: the ids of the documents that hold a boilerplate paragraph (the others
+    are compared as they are, without splitting them into paragraphs); all by default.
+    """
     from .duplicates import _permutations, _strip_boilerplate, minhash_signatures, shingle_hashes
 
-    texts = _strip_boilerplate(documents, boilerplate, "doc_id", "text")
+    if with_boilerplate is None:
+        texts = _strip_boilerplate(documents, boilerplate, "doc_id", "text")
+    else:
+        texts = documents["text"].tolist()
+        rows = np.flatnonzero(documents["doc_id"].isin(with_boilerplate).to_numpy())
+        if len(rows):
+            stripped = _strip_boilerplate(documents.iloc[rows], boilerplate, "doc_id", "text")
+            for row, text in zip(rows, stripped):
+                texts[row] = text
     hashes, offsets = shingle_hashes(texts, shingle_size=_SHINGLES)
     signatures = minhash_signatures(hashes, offsets, permutations=_permutations(_PERMUTATIONS, 1))
     return pd.DataFrame({
@@ -257,14 +272,14 @@ def _run_batch(job):
 
     Returns ``{table: (shard name, {doc_id: hash}, rows, Parquet bytes or None)}``.
     """
-    out, sources, hashes, plan, todo, write = job
+    out, sources, hashes, plan, todo, write, with_boilerplate = job
     batch = _load_sources(sources)
     batch = batch.assign(_hash=batch["doc_id"].map(hashes))
     wanted = {t for t, ids in todo.items() if ids}
     tables = annotate_batch(batch, plan, tables=wanted - {"signatures"})
     tables["documents"] = batch
     if "signatures" in wanted:
-        tables["signatures"] = _signatures(batch, plan.boilerplate)
+        tables["signatures"] = _signatures(batch, plan.boilerplate, with_boilerplate)
     written = {}
     for name, ids in todo.items():
         if not ids:
@@ -699,12 +714,12 @@ class _Rows:
         shard = self.shard_of.get(doc_id)
         return None if shard is None else self.out / "documents.parquet" / shard
 
-    def read(self, ids) -> pd.DataFrame:
+    def read(self, ids, columns=("doc_id", "text")) -> pd.DataFrame:
         groups = {}
         for d in ids:
             where = self.where(d)
             groups.setdefault(id(where), (where, set()))[1].add(d)
-        frames = [_load_sources([(where, wanted)]) for where, wanted in groups.values() if where is not None]
+        frames = [_load_sources([(where, wanted)], list(columns)) for where, wanted in groups.values() if where is not None]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"doc_id": [], "text": []})
 
 
@@ -828,6 +843,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         for row, value in zip(rows_of[hit].tolist(), flat[hit].tolist()):
             skipped[row].append(value)
     doc_hashes = [_sha(row_hash, prep, sorted(s)) for row_hash, s in zip(index["row_hash"], skipped)]
+    with_boilerplate = {d for d, s in zip(index["doc_id"], skipped) if s}
     index = index.assign(_hash=doc_hashes)
     current = dict(zip(index["doc_id"], index["_hash"]))
 
@@ -878,7 +894,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
             ids = {d for d, _ in chunk}
             source_rows = where if write or isinstance(where, pd.DataFrame) else _load_sources([(where, ids)])
             jobs.append((str(out), [(source_rows, ids)], {d: current[d] for d in ids}, shared,
-                         {t: ids & wanted for t, wanted in todo.items()}, write))
+                         {t: ids & wanted for t, wanted in todo.items()}, write, ids & with_boilerplate))
     bar = (lambda it, total: _progress(it, total, True, "annotate")) if progress else None
     if isinstance(engine, LocalEngine):
         workers = engine.workers_for(len(jobs), int(work["chars"].sum()) if len(jobs) else 0)
