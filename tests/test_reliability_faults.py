@@ -163,15 +163,23 @@ def _arm(step: str, k: int):
                 _die()
         os.replace = replace
     elif step == "manifest half-written":
-        real_dump = json.dump
+        # the manifest is encoded (json.dumps), written, flushed, then fsynced: at the fsync of
+        # the manifest's text, cut the temporary file to half its length and die
+        real_dumps, real_fsync = json.dumps, os.fsync
+        armed = [False]
 
-        def dump(obj, handle, *args, **kwargs):
-            text = json.dumps(obj)
-            handle.write(text[: len(text) // 2])
-            handle.flush()
-            _die()
-        annotate_module.json.dump = dump
-        del real_dump
+        def dumps(obj, *args, **kwargs):
+            text = real_dumps(obj, *args, **kwargs)
+            if isinstance(obj, dict) and "tables" in obj and "complete" in obj:
+                armed[0] = True
+            return text
+
+        def fsync(fd):
+            if armed[0]:
+                os.ftruncate(fd, os.fstat(fd).st_size // 2)
+                _die()
+            return real_fsync(fd)
+        json.dumps, os.fsync = dumps, fsync
     elif step == "during the sweep":
         real_unlink = pathlib.Path.unlink
 
