@@ -222,3 +222,26 @@ def test_scorers_given_as_text_from_papermill():
     assert _scorer_names("['vader', 'minilm']") == ("vader", "minilm")
     assert _scorer_names("vader, minilm") == ("vader", "minilm")
     assert _scorer_names(["vader"]) == ("vader",)
+
+
+def test_a_new_setting_reannotates_from_the_cache_without_reading_files(small_corpus, tmp_path):
+    # Files last modified an hour ago (so none is "racy"): adding an actor dictionary re-makes the
+    # mentions of all 3 articles from the cached text, reading no file, one job per cached shard.
+    for path in small_corpus.iterdir():
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    actors = tmp_path / "actors.yml"
+    actors.write_text("actors:\n  - id: TUR\n    name: Turkey\n    aliases: [Turkey, Ankara]\n"
+                      "  - id: RUS\n    name: Russia\n    aliases: [Russia, Moscow]\n", encoding="utf-8")
+    settings = AnnotationSettings(batch_chars=1)            # one document per shard
+    first = annotate(small_corpus, tmp_path / "cache", settings=settings)
+    assert first.manifest["read"] == 3
+    again = annotate(small_corpus, tmp_path / "cache", settings=settings)
+    assert (again.manifest["read"], again.manifest["annotated"]) == (0, 0)
+    ann = annotate(small_corpus, tmp_path / "cache", settings=settings, actors=actors)
+    assert (ann.manifest["read"], ann.manifest["annotated"]) == (0, 3)
+    assert len(ann.manifest["tables"]["mentions"]["shards"]) == 3
+    assert len(ann.manifest["tables"]["tokens"]["shards"]) == 3   # kept as they were
+    clean = annotate(small_corpus, tmp_path / "clean", settings=settings, actors=actors)
+    assert_same_tables(ann, clean, names=("documents", "sentences", "tokens", "mentions"))
+    # 001_a: Turkey, Russia, Ankara; 002_b: Russia, Moscow, Turkey('s); 003_c: none
+    assert ann.mentions.groupby("doc_id").size().to_dict() == {"001_a": 3, "002_b": 3}

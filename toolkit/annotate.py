@@ -672,8 +672,8 @@ def _reuse(out: Path, run_key: str, source: Path, listed: dict, lock_wait: float
             old = _read_manifest(out)
             if not current(old) or not _shards_present(out, old):
                 return None
-            if old.get("annotated"):  # record that this run annotated nothing
-                old = {**old, "annotated": 0}
+            if old.get("annotated") or old.get("read"):  # record that this run read and annotated nothing
+                old = {**old, "annotated": 0, "read": 0}
                 _write_manifest(out, old)
             _sweep(out, old["tables"])  # what a killed run left behind
             from .prepare import sweep_stages
@@ -701,6 +701,11 @@ def _shards_present(out: Path, manifest: dict) -> bool:
                for name, entry in manifest["tables"].items() for shard in entry["shards"])
 
 
+def _source_key(where):
+    """Documents staged in memory are grouped by frame, the others by file."""
+    return id(where) if isinstance(where, pd.DataFrame) else str(where)
+
+
 class _Rows:
     """Where each document's restored row is: staged by this run, or in a documents shard."""
 
@@ -718,7 +723,7 @@ class _Rows:
         groups = {}
         for d in ids:
             where = self.where(d)
-            groups.setdefault(id(where), (where, set()))[1].add(d)
+            groups.setdefault(_source_key(where), (where, set()))[1].add(d)
         frames = [_load_sources([(where, wanted)], list(columns)) for where, wanted in groups.values() if where is not None]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"doc_id": [], "text": []})
 
@@ -885,7 +890,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         where = rows.where(doc_id)
         if where is None:
             raise CacheError(out, f"the cache lost the text of {doc_id!r}; delete the cache folder and run again")
-        groups.setdefault(id(where), (where, []))[1].append((doc_id, int(chars)))
+        groups.setdefault(_source_key(where), (where, []))[1].append((doc_id, int(chars)))
     write = engine.writes_locally
     shared = engine.share(plan) if groups else plan
     jobs = []
