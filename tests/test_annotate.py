@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, write_article
-from toolkit import (AnnotationSettings, Annotations, CacheError, TextSettings, annotate, read_corpus,
+from toolkit import (AnnotationSettings, Annotations, CacheError, TextSettings, annotate, clean_corpus, read_corpus,
                      read_table, split_sentences, tokenize)
 
 
@@ -198,6 +198,33 @@ def test_hygiene_restores_drops_boilerplate_and_keeps_one_per_cluster(tmp_path):
     every = Annotations(tmp_path / "cache", all_documents=True)
     assert list(every.documents["doc_id"]) == ["001", "002", "003", "004"]
     assert ann.settings["duplicates_keep"] == "first"
+    # the streaming pipeline (paragraph hashes, cached signatures) finds what the in-memory one does
+    cleaned, tables, excluded = clean_corpus(read_corpus(corpus).documents, settings)
+    pd.testing.assert_frame_equal(every.documents, cleaned)
+    pd.testing.assert_frame_equal(ann.boilerplate, tables["boilerplate"])
+    pd.testing.assert_frame_equal(ann.duplicates, tables["duplicates"])
+    assert excluded == {"004"}
+
+
+def test_boilerplate_by_outlet_and_keep_longest_as_clean_corpus(tmp_path):
+    # Two outlets: "Reply." recurs in both of A's articles (boilerplate within A, min 2) and once
+    # in B's; 003 and 004 are near-duplicates, 004 the longer (kept with keep="longest").
+    corpus = tmp_path / "outlets"
+    story = "Troops moved into Idlib on Monday, officials said, and the shelling stopped by the evening."
+    write_article(corpus, "001.txt", "date 2020-01-01\nTurkey sent troops.\n\nReply.\n")
+    write_article(corpus, "002.txt", "date 2020-01-02\nRussia objected.\n\nReply.\n")
+    write_article(corpus, "003.txt", f"date 2020-01-03\n{story}\n\nReply.\n")
+    write_article(corpus, "004.txt", f"date 2020-01-04\n{story} Rebels left the town.\n")
+    (corpus / "metadata.csv").write_text("file,outlet\n001.txt,A\n002.txt,A\n003.txt,B\n004.txt,B\n", encoding="utf-8")
+    settings = AnnotationSettings(boilerplate_min_docs=2, boilerplate_by="outlet", duplicates_threshold=0.5,
+                                  duplicates_keep="longest")
+    ann = annotate(corpus, tmp_path / "cache", settings=settings)
+    cleaned, tables, excluded = clean_corpus(read_corpus(corpus).documents, settings)
+    assert ann.boilerplate[["outlet", "text", "n_docs"]].values.tolist() == [["A", "Reply.", 2]]
+    pd.testing.assert_frame_equal(ann.boilerplate, tables["boilerplate"])
+    pd.testing.assert_frame_equal(ann.duplicates, tables["duplicates"])
+    assert set(ann.excluded) == excluded == {"003"}
+    assert "Reply." not in set(ann.sentences["text"])        # skipped corpus-wide, as split_sentences does
 
 
 def test_a_growing_boilerplate_list_reannotates_only_the_articles_it_touches(tmp_path):
