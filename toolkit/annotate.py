@@ -575,9 +575,14 @@ def annotate(
                 old_files, scanned_at = read_table(out, "files", manifest=old), old.get("scanned_at")
             scanned = scan_stamp()
             racy = _racy_hashes(source, listed, scanned)
-            prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at,
-                                      detokenize=settings.detokenize, by=settings.boilerplate_by, engine=local,
-                                      batch_chars=settings.batch_chars, **read_options)
+            options = dict(detokenize=settings.detokenize, by=settings.boilerplate_by, engine=local,
+                           batch_chars=settings.batch_chars, **read_options)
+            prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, **options)
+            lost = {f for d, f, h in zip(prepared.index["doc_id"], prepared.index["file"], prepared.index["row_hash"])
+                    if d not in prepared.staged and (old.get("rows") or {}).get(d) != h}
+            if lost:   # unchanged, but its text is in no shard (a.txt, once hidden by a.TXT): read it
+                prepared.cleanup()
+                prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, reread=lost, **options)
             try:
                 manifest = _update(out, source, prepared, old, plan, engine, progress,
                                    keys={"run_key": run_key, "index_key": index_key, "scanned_at": scanned,
@@ -831,7 +836,10 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
     settings = plan.settings
     index = prepared.index
     old_tables = old.get("tables", {})
-    rows = _Rows(out, prepared.staged, old_tables.get("documents", {}).get("shards", {}))
+    # a cached documents row is this document's only if it was read from the same content
+    same = {d for d, h in zip(index["doc_id"], index["row_hash"]) if (old.get("rows") or {}).get(d) == h}
+    rows = _Rows(out, prepared.staged, {shard: [d for d in docs if d in same]
+                                        for shard, docs in old_tables.get("documents", {}).get("shards", {}).items()})
     old_boilerplate = None
     if "boilerplate" in old_tables and _shards_present(out, {"tables": {"boilerplate": old_tables["boilerplate"]}}):
         old_boilerplate = read_table(out, "boilerplate", manifest=old)
@@ -912,7 +920,6 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
                 _write_parquet(None, out / f"{name}.parquet" / shard, payload)
             new_tables[name]["shards"][shard] = docs
     rows.shard_of.update({d: shard for shard, docs in new_tables["documents"]["shards"].items() for d in docs})
-    rows.staged = {}   # every document now has its row in a documents shard
 
     duplicates, excluded, pairs = _find_duplicate_clusters(index, settings, new_tables, rows, old.get("pairs", {}), out)
     corpus_tables = {"problems": prepared.problems, "boilerplate": boilerplate, "duplicates": duplicates}
@@ -947,6 +954,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         "excluded": sorted(excluded),
         "corpus_facts": facts,
         "pairs": pairs,
+        "rows": dict(zip(index["doc_id"], index["row_hash"])),
         **keys,
         "tables": new_tables,
     }

@@ -39,6 +39,8 @@ __all__ = ["Prepared", "prepare_corpus", "FILE_COLUMNS"]
 
 FILE_COLUMNS = ["file", "size", "mtime_ns", "problem", "detail", "warnings", "doc_id", "date", "text_hash",
                 "row_hash", "chars", "detokenized", "paragraphs"]
+STAGE_BYTES = 64_000_000
+"""Above this many bytes of files to read, restored documents go to staging files, not memory."""
 RACY_NS = 2_000_000_000
 """Files modified this close to (or after) the previous scan are read again whatever their stat says."""
 
@@ -143,6 +145,9 @@ def _folder_job(job):
         restored, summary = _summarise(docs, detokenize)
         summary["file"] = docs["file"].to_numpy()
         summary["date"] = docs["date"].to_numpy()
+        # a.TXT and a.txt: only the first (by name) can be loaded, and only it is staged; which
+        # one the corpus loads is decided later, over all batches (they are in name order)
+        restored = restored[~restored["doc_id"].duplicated()]
         if stage is not None:
             _write_stage(restored, stage)
             restored = None
@@ -172,7 +177,7 @@ def _batches_by_size(items, sizes, limit):
 
 
 def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="auto", by=None,
-                   engine=None, batch_chars=2_000_000, **read_options) -> Prepared:
+                   engine=None, batch_chars=2_000_000, reread=(), **read_options) -> Prepared:
     """Pass 1 of annotate: read what changed since the cached file index, restore and summarise it.
 
     Parameters
@@ -193,6 +198,8 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
         Where the batches run.
     batch_chars : int
         Bytes of files per batch.
+    reread : collection of str
+        File names to read even if unchanged (their text is needed and not in the cache).
     **read_options
         As for :func:`toolkit.read_corpus`.
 
@@ -230,15 +237,16 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
             stat = (-1, -1)
         stats[entry.name] = stat
         prior = old.get(entry.name)
-        if prior is None or (prior.size, prior.mtime_ns) != stat or stat[1] >= racy_after or stat[0] < 0:
+        if (prior is None or (prior.size, prior.mtime_ns) != stat or stat[1] >= racy_after or stat[0] < 0
+                or entry.name in reread):
             todo.append(entry)
     stage_dir = _stage_dir(out)
-    staged, summaries, fresh = {}, [], {}
+    located, summaries, fresh = {}, [], {}
     if todo:
         sizes = [max(stats[e.name][0], 1) for e in todo]
         batches = list(_batches_by_size([(e.path, e.name) for e in todo], sizes, batch_chars))
         workers = engine.workers_for(len(batches), sum(sizes))
-        stage = workers > 1 or len(batches) > 1
+        stage = sum(sizes) > STAGE_BYTES   # small corpora stay in memory
         if stage:
             stage_dir.mkdir(exist_ok=True)
         jobs = []
@@ -252,8 +260,8 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
             if summary is not None:
                 summaries.append(summary)
                 where = restored if restored is not None else jobs[i][4]
-                for doc_id in summary["doc_id"]:
-                    staged[doc_id] = where
+                for file in summary["file"]:
+                    located[file] = where
     summary = pd.concat(summaries, ignore_index=True) if summaries else None
     by_file = {}
     if summary is not None:
@@ -293,6 +301,7 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
             raise KeyError(f"no column {by!r} in the documents table")
         groups = loaded["doc_id"].map(joined.set_index("doc_id")[by])
         groups.index = loaded["doc_id"].to_numpy()
+    staged = {d: located[f] for d, f in zip(loaded["doc_id"], loaded["file"]) if f in located}
     index = loaded.drop(columns=["size", "mtime_ns", "problem", "detail", "warnings"])
     index["paragraphs"] = [np.frombuffer(b, dtype=np.uint64) for b in index["paragraphs"]]
     index["date"] = pd.to_datetime(index["date"]).astype("datetime64[ns]")
