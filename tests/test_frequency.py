@@ -369,3 +369,46 @@ def test_empty_results_keep_their_columns(tokens, documents):
     single = tokens[tokens["doc_id"] == "d2"]
     keys = f.find_keywords(single, ["d2"])  # nothing to compare with: reference total 0
     assert set(keys["reference_total"]) == {0}
+
+
+def _as_compact(tokens):
+    """The tokens as read_tokens returns them: text columns as categories, an unused category too."""
+    out = tokens.drop(columns=["token"]).copy()
+    out["doc_id"] = pd.Categorical(out["doc_id"], categories=["d1", "d2", "d3", "gone"])
+    out["norm"] = out["norm"].astype("category")
+    return out
+
+
+def test_categorical_tokens_give_the_same_results(tokens, documents):
+    compact = _as_compact(tokens)
+    same = [
+        (lambda t: f.count_terms(t, drop_stopwords=True)),
+        (lambda t: f.count_terms(t, by="month", documents=documents)),
+        (lambda t: f.count_terms(t, by="document", drop_stopwords=True)),
+        (lambda t: f.count_ngrams(t, 2)),
+        (lambda t: f.find_keywords(t, {"source": "A"}, documents=documents)),
+        (lambda t: f.find_collocates(t, "truce", window=2, min_count=1)),
+        (lambda t: f.find_kwic(t, documents, "gaza", width=2)),
+        (lambda t: f.locate_terms(t, ["gaza", "war"], documents=documents)),
+        (lambda t: f.measure_dispersion(t, ["gaza", "war"])),
+        (lambda t: f.count_trends(t, ["truce"], documents=documents)),
+    ]
+    for call in same:
+        pd.testing.assert_frame_equal(call(compact), call(tokens.drop(columns=["token"])), check_dtype=False,
+                                      check_categorical=False)
+
+
+def test_read_tokens_equals_the_cached_table(small_corpus, tmp_path):
+    import toolkit
+
+    ann = toolkit.annotate(small_corpus, tmp_path / "cache", scorers=None, workers=1)
+    full = ann.tokens
+    compact = f.read_tokens(ann, columns=["sent_id", "position", "norm", "is_punct"])
+    assert list(compact.columns) == ["doc_id", "sent_id", "position", "norm", "is_punct"]
+    assert isinstance(compact["norm"].dtype, pd.CategoricalDtype)
+    assert len(compact) == len(full)
+    for column in compact.columns:
+        assert compact[column].astype(full[column].dtype).tolist() == full[column].tolist()
+    sentences = f.read_tokens(ann, table="sentences", columns=["sent_id", "start", "end"])
+    assert sentences[["doc_id", "sent_id"]].astype({"doc_id": str}).values.tolist() == \
+        ann.sentences[["doc_id", "sent_id"]].values.tolist()
