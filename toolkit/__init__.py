@@ -50,6 +50,7 @@ from .frequency import (
     locate_terms,
     measure_dispersion,
     read_frequency_list,
+    read_tokens,
     score_tfidf,
     select_top_terms,
 )
