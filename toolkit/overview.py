@@ -6,6 +6,7 @@ here, and when?" before any analysis, so that thin periods and lopsided sources 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["describe_corpus", "count_documents", "measure_documents", "summarize_by", "find_source_column", "PERIODS"]
@@ -55,12 +56,18 @@ def measure_documents(
     >>> measure_documents(docs, toks)[["doc_id", "words", "tokens"]].values.tolist()
     [['a', 2, 3], ['b', 0, 0]]
     """
+    from .frequency import _factorize  # integer codes (category codes as they are: read_tokens)
+
     out = documents.drop(columns=["text"], errors="ignore").copy()
-    counts = tokens.groupby(id_column, sort=False).agg(tokens=("is_punct", "size"), punct=("is_punct", "sum"))
-    counts["words"] = counts["tokens"] - counts["punct"]
-    out = out.join(counts[["words", "tokens"]], on=id_column)
+    codes, ids = _factorize(tokens[id_column])
+    n_tokens = np.bincount(codes, minlength=len(ids))
+    n_punct = np.bincount(codes[tokens["is_punct"].to_numpy(dtype=bool)], minlength=len(ids))
+    counts = pd.DataFrame({"words": n_tokens - n_punct, "tokens": n_tokens}, index=ids.astype(str))
+    out = out.join(counts, on=id_column)
     if sentences is not None:
-        out = out.join(sentences.groupby(id_column, sort=False).size().rename("sentences"), on=id_column)
+        codes, ids = _factorize(sentences[id_column])
+        out = out.join(pd.Series(np.bincount(codes, minlength=len(ids)), index=ids.astype(str), name="sentences"),
+                       on=id_column)
     for column in ("words", "tokens", "sentences"):
         if column in out:
             out[column] = out[column].fillna(0).astype("int64")
