@@ -22,7 +22,6 @@ metadata rows naming no article), so the documents and problems equal ``read_cor
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import time
@@ -66,6 +65,8 @@ class Prepared:
         The ``by`` column of the boilerplate settings, per doc id.
     read : int
         Files (or records) read in this run.
+    stage_dir : pathlib.Path or None
+        The staging folder of this run (deleted by :meth:`cleanup`).
     """
 
     index: pd.DataFrame
@@ -351,15 +352,6 @@ def _prepare_export(source: Path, out: Path, *, detokenize, by, engine, **read_o
     if by is not None:
         groups = pd.Series(documents[by].to_numpy(), index=documents["doc_id"].to_numpy())
     return Prepared(index, corpus.problems, _empty_files(), staged, groups, len(documents), None)
-
-
-@contextlib.contextmanager
-def staged_run(prepared: Prepared):
-    """Delete the staging files when the run ends, however it ends."""
-    try:
-        yield prepared
-    finally:
-        prepared.cleanup()
 
 
 def scan_stamp() -> int:
