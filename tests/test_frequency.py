@@ -412,3 +412,28 @@ def test_read_tokens_equals_the_cached_table(small_corpus, tmp_path):
     sentences = f.read_tokens(ann, table="sentences", columns=["sent_id", "start", "end"])
     assert sentences[["doc_id", "sent_id"]].astype({"doc_id": str}).values.tolist() == \
         ann.sentences[["doc_id", "sent_id"]].values.tolist()
+    small = f.read_tokens(ann, columns=["sent_id", "position", "start", "end", "norm"], downcast=True)
+    assert {str(small[c].dtype) for c in ["sent_id", "position", "start", "end"]} == {"int32"}
+    assert small["position"].tolist() == full["position"].tolist()
+
+
+def test_scores_with_corpus_frequencies_equal_scores_of_every_document(tokens):
+    every = f.score_tfidf(f.count_terms(tokens, by="document"))
+    corpus = f.count_terms(tokens)  # doc_freq: gaza 3 documents, truce 2, ...; n_docs 3
+    some = f.score_tfidf(f.count_terms(tokens[tokens["doc_id"] == "d2"], by="document"), corpus=corpus)
+    # d2 "truce": tf 1/6, idf ln(3/2)
+    assert some.loc[some["term"] == "truce", "tfidf"].item() == pytest.approx(1 / 6 * math.log(3 / 2))
+    pd.testing.assert_frame_equal(some, every[every["doc_id"] == "d2"].reset_index(drop=True))
+
+
+def test_matching_keeps_only_documents_with_the_query_and_counts_every_document(tokens, documents):
+    # "truce" is in d1 and d2 only: d3 (5 words) is left out of the stream but still counted
+    hits = f.locate_terms(tokens, "truce", documents=documents)
+    # d1: gaza 0, truce 1, holds 2, the 3, truce 4 (7 words); d2: talks 7, on 8, a 9, truce 10
+    assert hits["corpus_index"].tolist() == [1, 4, 10]
+    assert hits.attrs["corpus_total"] == 18
+    collocates = f.find_collocates(tokens, "truce", window=1, min_count=1, repelled=True)
+    assert set(collocates["corpus_total"]) == {18}
+    assert collocates.set_index("collocate").loc["gaza", "collocate_total"] == 3  # d3's gaza counted too
+    trends = f.count_trends(tokens, "truce", documents=documents)
+    assert trends["words"].tolist() == [13, 0, 5]  # January d1 + d2 = 7 + 6; March d3 = 5

@@ -190,11 +190,41 @@ def _rank(frame: pd.DataFrame, group: list[str], value: str = "count") -> pd.Ser
 
 def _count_pairs(key: np.ndarray, size: int):
     """Distinct values of an integer key and how often each occurs."""
-    if size <= 20_000_000:
+    if size <= 20_000_000 or (size <= 100_000_000 and size <= 4 * len(key)):
         counts = np.bincount(key, minlength=size)
         present = np.flatnonzero(counts)
         return present, counts[present]
-    return np.unique(key, return_counts=True)
+    counted = pd.Series(key).value_counts(sort=False).sort_index()  # hashing: no sort of the whole key
+    return counted.index.to_numpy(dtype=np.int64), counted.to_numpy(dtype=np.int64)
+
+
+def _distinct_keys(doc_codes: np.ndarray, key: np.ndarray, *, chunk: int = 4_000_000) -> np.ndarray:
+    """The key of each distinct (document, key) pair: a key appears once per document holding it.
+
+    When each document's rows are together (as in the cache and in :func:`read_tokens`), the rows
+    are cut at document boundaries into chunks of about ``chunk`` rows and each chunk is reduced on
+    its own (a document's pairs never span chunks): the memory stays bounded at any corpus size.
+    """
+    n = len(key)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    size = int(key.max()) + 1
+    change = np.flatnonzero(doc_codes[1:] != doc_codes[:-1]) + 1
+    together = len(change) + 1 == int(np.count_nonzero(np.bincount(doc_codes)))
+    if not together:  # rows of a document apart: number the documents, one pass
+        local, _ = pd.factorize(doc_codes)
+        return pd.unique(local.astype(np.int64) * size + key) % size
+    cuts = np.unique(change[np.minimum(np.searchsorted(change, np.arange(chunk, n, chunk)), len(change) - 1)]) \
+        if len(change) and n > chunk else np.zeros(0, dtype=np.int64)
+    bounds = np.concatenate([[0], cuts, [n]])
+    out = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b <= a:
+            continue
+        run = np.zeros(b - a, dtype=np.int64)  # document number within the chunk
+        run[1:] = np.cumsum(doc_codes[a + 1:b] != doc_codes[a:b - 1])
+        out.append(pd.unique(run * size + key[a:b]) % size)
+    return np.concatenate(out)
 
 
 def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc_codes,
@@ -207,11 +237,9 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
     keep = count >= min_count
     pair, count = pair[keep], count[keep]
     # document frequency: distinct (document, group, term) triples per (group, term)
-    n_docs_all = int(doc_codes.max()) + 1 if len(doc_codes) else 1
-    triples = np.unique(doc_codes * (n_groups * n_terms) + key) % (n_groups * n_terms)
-    pair_df, doc_freq = _count_pairs(triples, n_groups * n_terms)
+    pair_df, doc_freq = _count_pairs(_distinct_keys(doc_codes, key), n_groups * n_terms)
+    del key
     doc_freq = doc_freq[np.searchsorted(pair_df, pair)]
-    del n_docs_all
     g, t = pair // n_terms, pair % n_terms
     table = group_values.iloc[g].reset_index(drop=True) if group_names else pd.DataFrame(index=pd.RangeIndex(len(pair)))
     table[term_column] = pd.array(np.asarray(vocab, dtype=object)[t], dtype=str)
@@ -228,9 +256,8 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
 
 def _group_totals(group_codes, doc_codes, n_groups):
     total = np.bincount(group_codes, minlength=n_groups)
-    n_docs_all = int(doc_codes.max()) + 1 if len(doc_codes) else 1
-    distinct = np.unique(group_codes * n_docs_all + doc_codes) // n_docs_all
-    docs = np.bincount(distinct, minlength=n_groups)
+    docs = np.bincount(_distinct_keys(doc_codes, group_codes), minlength=n_groups) if len(group_codes) \
+        else np.zeros(n_groups, dtype=np.int64)
     return total, docs
 
 
@@ -252,7 +279,7 @@ def _factorize(column: pd.Series):
 # reading a large tokens table
 
 
-def _read_shard(path, columns, dictionary, drop):
+def _read_shard(path, columns, dictionary, drop, downcast=False):
     """One Parquet shard, text columns dictionary-encoded, without the documents in ``drop``."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -262,10 +289,18 @@ def _read_shard(path, columns, dictionary, drop):
     if drop:
         table = table.filter(pc.invert(pc.is_in(table["doc_id"].cast(pa.large_string()),
                                                 value_set=pa.array(sorted(drop), pa.large_string()))))
+    if downcast:
+        for i, field in enumerate(table.schema):
+            if pa.types.is_int64(field.type):
+                try:  # safe cast: fails (and the column stays int64) when a value does not fit
+                    table = table.set_column(i, field.name, table.column(i).cast(pa.int32()))
+                except (pa.ArrowInvalid, OverflowError):
+                    pass
     return table
 
 
-def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc_id", "token", "norm")) -> pd.DataFrame:
+def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc_id", "token", "norm"),
+                downcast: bool = False) -> pd.DataFrame:
     """Read the tokens table of an annotation cache compactly: only some columns, strings as categories.
 
     ``toolkit.Annotations(...).tokens`` turns every string into a Python-level ``str`` value and
@@ -285,6 +320,9 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
         Another per-document table read the same way (``"sentences"``, ``"mentions"``, ``"sentiment"``).
     categorical : iterable of str
         Text columns read as ``category``.
+    downcast : bool
+        Read whole-number columns (``sent_id``, ``position``, ``start``, ``end``) as ``int32``
+        where every value fits: half the memory (a column with a larger value stays ``int64``).
 
     Returns
     -------
@@ -316,7 +354,11 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
     excluded = set() if ann.all_documents else set(ann.excluded)
     jobs = [(path, excluded.intersection(shards[path.name])) for path in paths]  # filter only shards with one
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
-        tables = list(pool.map(lambda job: _read_shard(job[0], wanted, dictionary, job[1]), jobs))
+        tables = list(pool.map(lambda job: _read_shard(job[0], wanted, dictionary, job[1], downcast), jobs))
+    if downcast:  # a column that stayed int64 in one shard is int64 in every shard
+        wide = {f.name for t in tables for f in t.schema if pa.types.is_int64(f.type)}
+        tables = [t.cast(pa.schema([pa.field(f.name, pa.int64()) if f.name in wide else f for f in t.schema]))
+                  for t in tables]
     frame = pa.concat_tables(tables, promote_options="default").unify_dictionaries().to_pandas()
     for column in dictionary:  # a shared vocabulary: codes of one column compare across shards
         if not isinstance(frame[column].dtype, pd.CategoricalDtype):
@@ -468,7 +510,7 @@ def count_ngrams(
 
 
 def score_tfidf(counts: pd.DataFrame, *, by="doc_id", term: str = "term", count: str = "count",
-                total: str = "total") -> pd.DataFrame:
+                total: str = "total", corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     """TF-IDF of each term in each group of a counts table (documents, periods, sources, ...).
 
     ``tf = count / total`` (the term's share of the group's words) and ``idf = ln(N / n_t)``, with
@@ -484,6 +526,10 @@ def score_tfidf(counts: pd.DataFrame, *, by="doc_id", term: str = "term", count:
         The group columns.
     term, count, total : str
         Column names.
+    corpus : pandas.DataFrame, optional
+        The counts of the whole corpus (:func:`count_terms` with ``by=None``) when ``counts`` holds
+        only some documents (``by="document"``): its ``doc_freq`` and ``n_docs`` give ``n_t`` and
+        ``N``, so a few articles are scored without counting every article's terms.
 
     Returns
     -------
@@ -500,10 +546,14 @@ def score_tfidf(counts: pd.DataFrame, *, by="doc_id", term: str = "term", count:
     """
     group = [by] if isinstance(by, str) else list(by)
     out = counts.copy()
-    present = out[out[count] > 0]
-    n_groups = len(present[group].drop_duplicates())
-    group_freq = present.groupby(term)[group[0]].size() if len(group) == 1 else \
-        present.drop_duplicates(group + [term]).groupby(term).size()
+    if corpus is not None:
+        n_groups = int(corpus["n_docs"].iloc[0]) if len(corpus) else 0
+        group_freq = corpus.set_index(term)["doc_freq"]
+    else:
+        present = out[out[count] > 0]
+        n_groups = len(present[group].drop_duplicates())
+        group_freq = present.groupby(term)[group[0]].size() if len(group) == 1 else \
+            present.drop_duplicates(group + [term]).groupby(term).size()
     out["tf"] = out[count] / out[total]
     out["group_freq"] = out[term].map(group_freq).fillna(0).astype("int64")
     out["n_groups"] = n_groups
@@ -718,35 +768,32 @@ def find_keywords(
     >>> find_keywords(tokens, ["a"])[["term", "target_count", "reference_count"]].values.tolist()[0]
     ['truce', 1, 0]
     """
-    ids = tokens[id_column]
+    # the terms of each side counted on codes: no copy of the tokens of either side
+    doc_codes, doc_uniques = _factorize(tokens[id_column])
+    term_codes, vocab = _factorize(tokens[form])
+    word = ~_punct_mask(tokens) if drop_punctuation else np.ones(len(tokens), dtype=bool)
+    listed = word & ~_stop_mask(tokens, form, drop_stopwords)
+    terms = pd.array(np.asarray(vocab, dtype=object), dtype=str)
+
+    def side(selected_docs):
+        rows = selected_docs[doc_codes]
+        counts = np.bincount(term_codes[listed & rows], minlength=len(vocab))
+        present = np.flatnonzero(counts)
+        table = pd.DataFrame({"term": terms[present], "count": counts[present].astype("int64")})
+        return table, int(np.count_nonzero(word & rows))
+
+    def chosen(selection):
+        picked = _select_documents(documents, selection, id_column=id_column, date_column=date_column)
+        return np.asarray(doc_uniques.isin(picked), dtype=bool)
+
     if isinstance(reference, pd.DataFrame):
-        if isinstance(target, str) and target == "all":
-            target_tokens = tokens
-        else:
-            target_tokens = tokens[ids.isin(_select_documents(documents, target, id_column=id_column,
-                                                              date_column=date_column))]
-        reference_counts = reference
-    else:
-        chosen = _select_documents(documents, target, id_column=id_column, date_column=date_column)
-        in_target = ids.isin(chosen)
-        target_tokens = tokens[in_target]
-        if reference is None:
-            reference_tokens = tokens[~in_target]
-        else:
-            reference_tokens = tokens[ids.isin(_select_documents(documents, reference, id_column=id_column,
-                                                                 date_column=date_column))]
-        reference_counts = count_terms(reference_tokens, form=form, drop_stopwords=drop_stopwords,
-                                       drop_punctuation=drop_punctuation, id_column=id_column)
-        if not len(reference_counts):
-            reference_counts = pd.DataFrame({"term": pd.Series([], dtype=str), "count": pd.Series([], dtype="int64"),
-                                             "total": pd.Series([], dtype="int64")})
-    target_counts = count_terms(target_tokens, form=form, drop_stopwords=drop_stopwords,
-                                drop_punctuation=drop_punctuation, id_column=id_column)
-    target_total = int(target_counts["total"].iloc[0]) if len(target_counts) else \
-        int((~_punct_mask(target_tokens)).sum() if drop_punctuation else len(target_tokens))
-    reference_total = None
-    if not isinstance(reference, pd.DataFrame):
-        reference_total = int(reference_counts["total"].iloc[0]) if len(reference_counts) else 0
+        everything = isinstance(target, str) and target == "all"
+        target_counts, target_total = side(np.ones(len(doc_uniques), dtype=bool) if everything else chosen(target))
+        return compare_frequencies(target_counts, reference, target_total=target_total, min_count=min_count,
+                                   sort=sort)
+    in_target = chosen(target)
+    target_counts, target_total = side(in_target)
+    reference_counts, reference_total = side(~in_target if reference is None else chosen(reference))
     return compare_frequencies(target_counts, reference_counts, target_total=target_total,
                                reference_total=reference_total, min_count=min_count, sort=sort)
 
@@ -813,29 +860,70 @@ class _Stream:
 
     Only arrays are kept: ``rows`` (row numbers into the tokens table), ``doc`` (a running number
     per document, increasing), ``doc_code``/``doc_ids`` (the document of each token), ``sent``,
-    ``codes`` (the ``form`` of each token as a code into ``vocab``).
+    ``codes`` (the ``form`` of each token as a code into ``vocab``); ``term_counts`` (each term's
+    count over the words of every document) and ``stop_terms`` (terms that are stopwords somewhere,
+    with ``stop``).
+
+    With ``queries``, only the documents holding the first word of a query are kept in the stream
+    (every match lies in one of them): ``total`` and ``doc_words`` still count every document, and
+    :meth:`corpus_index` gives a match's place in the stream of all documents.
     """
 
-    def __init__(self, tokens: pd.DataFrame, *, form: str, id_column: str, keep=None, doc_rank=None):
+    def __init__(self, tokens: pd.DataFrame, *, form: str, id_column: str, keep=None, doc_rank=None,
+                 queries=None, ignore_case: bool = True, stop=None):
         doc_code, self.doc_ids = _factorize(tokens[id_column])
-        position = tokens["position"].to_numpy(dtype=np.int64)
+        codes, vocab = _factorize(tokens[form])
+        # every document's words, before the stream keeps only some: each term's count, stopword terms
+        words = codes if keep is None else codes[keep]
+        self.term_counts = np.bincount(words, minlength=len(vocab))
+        self.stop_terms = None
+        if stop is not None:
+            self.stop_terms = np.zeros(len(vocab), dtype=bool)
+            self.stop_terms[codes[stop if keep is None else stop & keep]] = True
+        del words
+        self.vocab = vocab.astype(str)
+        self._lower = None
+        n_docs = len(self.doc_ids)
+        primary_doc = np.arange(n_docs, dtype=np.int64) if doc_rank is None else np.asarray(doc_rank, dtype=np.int64)
+        self.doc_words = np.bincount(doc_code if keep is None else doc_code[keep], minlength=n_docs)
+        self.total = int(self.doc_words.sum())
+        self._offset = None
+        if queries is not None and len(tokens) and len(np.unique(primary_doc)) == n_docs:
+            first = np.zeros(len(self.vocab), dtype=bool)
+            for query in queries:
+                words = str(query).split()
+                if words:
+                    first |= self._vocab_hits(words[0], ignore_case)
+            wanted = np.zeros(n_docs, dtype=bool)
+            hit = first[codes] if keep is None else first[codes] & keep
+            wanted[doc_code[hit]] = True
+            del hit
+            if not wanted.all():
+                order = np.argsort(primary_doc, kind="stable")
+                self._offset = np.zeros(n_docs, dtype=np.int64)
+                self._offset[order] = np.cumsum(self.doc_words[order]) - self.doc_words[order]
+                keep = wanted[doc_code] if keep is None else keep & wanted[doc_code]
         rows = np.arange(len(tokens), dtype=np.int64) if keep is None else np.flatnonzero(keep)
-        primary = doc_code if doc_rank is None else np.asarray(doc_rank, dtype=np.int64)[doc_code]
-        p, q = primary[rows], position[rows]
+        p, q = primary_doc[doc_code[rows]], tokens["position"].to_numpy()[rows]
         if len(rows) > 1 and not ((np.diff(p) > 0) | ((np.diff(p) == 0) & (np.diff(q) > 0))).all():
             rows = rows[np.lexsort((q, p))]
+        del p, q
         self.rows = rows
         self.doc_code = doc_code[rows]
         change = np.flatnonzero(np.diff(self.doc_code)) + 1
         run = np.zeros(len(rows), dtype=np.int64)
         run[change] = 1
         self.doc = np.cumsum(run)
-        self.sent = tokens["sent_id"].to_numpy(dtype=np.int64)[rows] if "sent_id" in tokens.columns \
+        self.sent = tokens["sent_id"].to_numpy()[rows].astype(np.int64) if "sent_id" in tokens.columns \
             else np.zeros(len(rows), np.int64)
-        codes, self.vocab = _factorize(tokens[form])
         self.codes = codes[rows]
-        self.vocab = self.vocab.astype(str)
-        self._lower = None
+
+    def corpus_index(self, found: np.ndarray) -> np.ndarray:
+        """The place of stream positions in the stream of every document (they differ with ``queries``)."""
+        if self._offset is None:
+            return found
+        first = np.searchsorted(self.doc, self.doc[found], side="left")
+        return self._offset[self.doc_code[found]] + (found - first)
 
     def __len__(self):
         return len(self.codes)
@@ -964,21 +1052,27 @@ def find_collocates(
     ['fragile', 'held']
     """
     keep = ~_punct_mask(tokens) if drop_punctuation else None
-    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep)
-    n = len(stream)
     queries = _as_queries(node)
+    stop = _stop_mask(tokens, form, drop_stopwords) if drop_stopwords is not False and drop_stopwords is not None \
+        else None
+    # the stream holds only the documents with the node; n and c1 count every document
+    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, queries=queries, ignore_case=ignore_case,
+                     stop=stop)
+    del stop
+    m = len(stream)
+    n = stream.total
     starts, lengths, _ = stream.find_all(queries, ignore_case=ignore_case)
     ends = starts + lengths  # exclusive
-    node_mask = np.zeros(n + 1, dtype=np.int64)
+    node_mask = np.zeros(m + 1, dtype=np.int64)
     np.add.at(node_mask, starts, 1)
     np.add.at(node_mask, ends, -1)
-    in_node = np.cumsum(node_mask)[:n] > 0
+    in_node = np.cumsum(node_mask)[:m] > 0
     if window == "sentence":
         # every position of the node's sentence
-        key = stream.doc * (stream.sent.max() + 1 if n else 1) + stream.sent
+        key = stream.doc * (stream.sent.max() + 1 if m else 1) + stream.sent
         change = np.flatnonzero(np.diff(key)) + 1
-        first = np.concatenate([[0], change]) if n else np.zeros(0, np.int64)
-        last = np.concatenate([change, [n]]) if n else np.zeros(0, np.int64)
+        first = np.concatenate([[0], change]) if m else np.zeros(0, np.int64)
+        last = np.concatenate([change, [m]]) if m else np.zeros(0, np.int64)
         which = np.searchsorted(first, starts, side="right") - 1
         lo, hi = first[which], last[which]
         sizes = hi - lo
@@ -997,7 +1091,7 @@ def find_collocates(
         index = np.concatenate([left.ravel(), right.ravel()])
         anchor = np.concatenate([anchor_left, anchor_right])
         side_left = np.concatenate([np.ones(left.size, bool), np.zeros(right.size, bool)])
-        ok = (index >= 0) & (index < n)
+        ok = (index >= 0) & (index < m)
         index, anchor, side_left = index[ok], anchor[ok], side_left[ok]
         same = stream.doc[index] == stream.doc[anchor]
         if not cross_sentences:
@@ -1011,16 +1105,14 @@ def find_collocates(
     n_terms = len(stream.vocab)
     o11 = np.bincount(stream.codes[index], minlength=n_terms)
     o11_left = np.bincount(stream.codes[index[side_left]], minlength=n_terms)
-    c1 = np.bincount(stream.codes, minlength=n_terms)
+    c1 = stream.term_counts
     table = pd.DataFrame({
         "collocate": stream.vocab.to_numpy(),
         "count": o11, "left": o11_left, "right": o11 - o11_left,
         "window_total": r1, "collocate_total": c1, "corpus_total": n,
     })
-    if drop_stopwords is not False and drop_stopwords is not None:
-        stop = _stop_mask(tokens, form, drop_stopwords)[stream.rows]
-        stop_terms = np.bincount(stream.codes[stop], minlength=n_terms) > 0
-        table = table[~stop_terms]
+    if stream.stop_terms is not None:
+        table = table[~stream.stop_terms]
     table = table[table["count"] >= max(min_count, 1)].copy()
     o, r, c = table["count"], table["window_total"], table["collocate_total"]
     table["expected"] = measures.expected_count(r, c, n)
@@ -1107,8 +1199,9 @@ def find_kwic(
     [['The', 'truce', 'held.']]
     """
     columns = list(columns)
-    stream = _Stream(tokens, form=form, id_column=id_column)
-    first, lengths, _ = stream.find_all(_as_queries(query), ignore_case=ignore_case)
+    queries = _as_queries(query)
+    stream = _Stream(tokens, form=form, id_column=id_column, queries=queries, ignore_case=ignore_case)
+    first, lengths, _ = stream.find_all(queries, ignore_case=ignore_case)
     order = np.argsort(first, kind="stable")
     first, last = first[order], (first + lengths - 1)[order]
     tstart = stream.column(tokens, "start").astype(np.int64)
@@ -1160,8 +1253,9 @@ def _hits(tokens, terms, *, documents, form, ignore_case, id_column, date_column
         doc_rank = rank.reindex(doc_uniques).fillna(len(order)).to_numpy(dtype=np.int64)
     else:
         doc_rank = np.argsort(np.argsort(doc_uniques.astype(str).to_numpy(), kind="stable"), kind="stable")
-    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, doc_rank=doc_rank)
     queries = _as_queries(terms)
+    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, doc_rank=doc_rank, queries=queries,
+                     ignore_case=ignore_case)
     found, _, which = stream.find_all(queries, ignore_case=ignore_case)
     return stream, queries, found, which
 
@@ -1209,16 +1303,17 @@ def locate_terms(
     """
     stream, queries, found, which = _hits(tokens, terms, documents=documents, form=form, ignore_case=ignore_case,
                                           id_column=id_column, date_column=date_column)
-    n = len(stream)
+    n = stream.total
     order = np.lexsort((found, which))
     found, which = found[order], which[order]
+    index = stream.corpus_index(found)
     out = pd.DataFrame({
         "term": pd.array(np.asarray(queries, dtype=object)[which], dtype=str),
         id_column: pd.array(np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]], dtype=str),
         "sent_id": stream.sent[found],
         "position": stream.column(tokens, "position", found).astype(np.int64),
-        "corpus_index": found,
-        "corpus_position": found / max(n - 1, 1),
+        "corpus_index": index,
+        "corpus_position": index / max(n - 1, 1),
     })
     if documents is not None and date_column in documents.columns:
         docs = _documents_by_id(documents, id_column)
@@ -1345,7 +1440,7 @@ def count_trends(
     docs = _documents_by_id(documents, id_column)
     queries = _as_queries(terms)
     keep = ~_punct_mask(tokens) if drop_punctuation else None
-    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep)
+    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, queries=queries, ignore_case=ignore_case)
     doc_uniques = pd.Index(stream.doc_ids)
     missing = doc_uniques.difference(docs.index)
     if len(missing):
@@ -1355,8 +1450,7 @@ def count_trends(
     if by is not None:
         doc_keys[by] = docs[by].reindex(doc_uniques).to_numpy()
     # words and documents per period (and split), over every document with tokens
-    per_doc = doc_keys.assign(words=np.bincount(stream.doc_code, minlength=len(doc_uniques)),
-                              documents=np.bincount(np.unique(stream.doc_code), minlength=len(doc_uniques)))
+    per_doc = doc_keys.assign(words=stream.doc_words, documents=(stream.doc_words > 0).astype(np.int64))
     base = per_doc.groupby(["period"] + split, dropna=False)[["words", "documents"]].sum()
     # the full calendar of periods, empty ones included
     dates = docs[date_column].dropna()
