@@ -572,42 +572,82 @@ def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", c
     [[4.0, 2.0, 0.25, 0.25, 0.5]]
     """
     by = [by] if isinstance(by, str) else list(by)
-    data = table[table[score_column].notna()]
-    score = data[score_column].to_numpy(dtype="float64")
-    work = pd.DataFrame({c: data[c].to_numpy() for c in by})
-    work["_s"] = score
-    work["_n"] = 1.0
-    work["_neg"] = (score <= negative).astype("float64")
-    work["_pos"] = (score >= positive).astype("float64")
+    score = table[score_column].to_numpy(dtype="float64")
+    scored = ~np.isnan(score)
+    data = table if scored.all() else table[scored]
+    score = score[scored]
+    if not len(data):
+        return _summarize_frames(data, by, score_column, cluster_column, negative, positive)
+    # groups and units (articles) as integer codes in the order groupby(sort=True) gives them
+    group_raw, n_raw = np.zeros(len(data), dtype=np.int64), 1
+    for column in by:
+        codes, size = _sorted_codes(data[column])
+        group_raw = group_raw * size + codes
+        n_raw *= size
+    group_code, n_groups, group_first = _compact(group_raw, n_raw)
     if cluster_column is not None:
-        work["_u"] = data[cluster_column].to_numpy()
+        unit_raw, n_units = _sorted_codes(data[cluster_column])
     else:
-        work["_u"] = np.arange(len(data))
-    keys = by + ["_u"]
-    units = work.groupby(keys, sort=True, dropna=False, observed=True)[["_s", "_n", "_neg", "_pos"]].sum().reset_index()
-    if by:
-        group_codes = units.groupby(by, sort=True, dropna=False, observed=True).ngroup().to_numpy()
-        groups = units.groupby(by, sort=True, dropna=False, observed=True)
-        summary = groups[["_s", "_n", "_neg", "_pos"]].sum().reset_index()
-        summary["n_documents"] = groups.size().to_numpy()
-    else:
-        group_codes = np.zeros(len(units), dtype=np.int64)
-        summary = pd.DataFrame({c: [units[c].sum()] for c in ["_s", "_n", "_neg", "_pos"]})
-        summary["n_documents"] = [len(units)]
-        if len(units) == 0:
-            summary = summary.iloc[:0]
-    values = units[["_s", "_n", "_neg", "_pos"]].to_numpy(dtype="float64")
-    ci = _bootstrap(group_codes, values, len(summary), n_boot=n_boot, level=level, seed=seed)
-    out = summary[by].copy() if by else pd.DataFrame(index=summary.index)
-    n = summary["_n"].to_numpy()
-    out["n_sentences"] = n.astype("int64") if len(n) else np.array([], dtype="int64")
-    out["n_documents"] = summary["n_documents"].to_numpy().astype("int64")
-    for i, (name, col) in enumerate([("mean", "_s"), ("share_negative", "_neg"), ("share_positive", "_pos")]):
-        out[name] = summary[col].to_numpy() / n
+        unit_raw, n_units = np.arange(len(data), dtype=np.int64), len(data)
+    unit_code, n_unit_rows, _ = _compact(group_code * n_units + unit_raw, n_groups * n_units)
+    unit_group = np.zeros(n_unit_rows, dtype=np.int64)
+    unit_group[unit_code] = group_code
+    negative_rows, positive_rows = (score <= negative).astype("float64"), (score >= positive).astype("float64")
+    values = np.column_stack([np.bincount(unit_code, weights=w, minlength=n_unit_rows)
+                              for w in (score, None, negative_rows, positive_rows)]).astype("float64")
+    totals = np.column_stack([np.bincount(unit_group, weights=values[:, i], minlength=n_groups) for i in range(4)])
+    ci = _bootstrap(unit_group, values, n_groups, n_boot=n_boot, level=level, seed=seed)
+    out = pd.DataFrame({c: data[c].to_numpy()[group_first] for c in by}) if by else pd.DataFrame(index=pd.RangeIndex(1))
+    n = totals[:, 1]
+    out["n_sentences"] = n.astype("int64")
+    out["n_documents"] = np.bincount(unit_group, minlength=n_groups).astype("int64")
+    for i, name in enumerate(["mean", "share_negative", "share_positive"]):
+        out[name] = totals[:, (0, 2, 3)[i]] / n
         out[f"{name}_low"] = ci[:, i, 0]
         out[f"{name}_high"] = ci[:, i, 1]
     if cluster_column is None:
         out["n_documents"] = out["n_sentences"]
+    return out[by + TONE_COLUMNS].reset_index(drop=True)
+
+
+def _sorted_codes(column: pd.Series):
+    """Integer codes of a column in sorted order of its values (missing values last), and their number."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        rank = np.empty(len(categories), dtype=np.int64)
+        rank[np.argsort(np.asarray(categories.astype(str) if categories.dtype == object else categories),
+                        kind="stable")] = np.arange(len(categories))
+        codes = column.cat.codes.to_numpy()
+        out = np.where(codes < 0, len(categories), rank[np.maximum(codes, 0)])
+        return out.astype(np.int64), len(categories) + 1
+    codes, uniques = pd.factorize(column, sort=True)
+    codes = codes.astype(np.int64)
+    codes[codes < 0] = len(uniques)
+    return codes, len(uniques) + 1
+
+
+def _compact(key: np.ndarray, size: int):
+    """Dense codes 0..k-1 of an integer key in sorted order, k, and each code's first row."""
+    if size <= 50_000_000:
+        present = np.bincount(key, minlength=size) > 0
+        dense = np.cumsum(present) - 1
+        code = dense[key]
+        k = int(present.sum())
+    else:
+        uniques, code = np.unique(key, return_inverse=True)
+        code = code.reshape(-1)
+        k = len(uniques)
+    first = np.zeros(k, dtype=np.int64)
+    first[code[::-1]] = np.arange(len(key) - 1, -1, -1)
+    return code, k, first
+
+
+def _summarize_frames(data, by, score_column, cluster_column, negative, positive):
+    """summarize_tone's table for no scored sentence (the group columns typed as groupby gives them)."""
+    work = pd.DataFrame({c: data[c].to_numpy() for c in by})
+    out = work.iloc[:0].copy() if by else pd.DataFrame(index=pd.RangeIndex(0))
+    for column in TONE_COLUMNS:
+        out[column] = np.array([], dtype="int64" if column in ("n_sentences", "n_documents") else "float64")
     return out[by + TONE_COLUMNS].reset_index(drop=True)
 
 
@@ -622,10 +662,55 @@ def _group(sentiment, extra):
     return (["scorer"] if "scorer" in sentiment.columns else []) + list(extra)
 
 
+def _lookup(ids: pd.Series, index: pd.Index) -> np.ndarray:
+    """The place of each id in ``index`` (-1 when missing); category codes looked up once per category."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        places = np.append(index.get_indexer(ids.cat.categories), -1)
+        codes = ids.cat.codes.to_numpy()
+        return places[np.where(codes < 0, len(places) - 1, codes)]
+    return index.get_indexer(ids)
+
+
+def _take(values: pd.Series, places: np.ndarray) -> np.ndarray:
+    """``values`` at ``places``, missing (NaN, NaT) where a place is -1 (as a left join gives)."""
+    padded = pd.concat([values.reset_index(drop=True), pd.Series([None], dtype=values.dtype)], ignore_index=True)
+    return padded.to_numpy()[np.where(places < 0, len(values), places)]
+
+
+def _sentence_keys(left: pd.DataFrame, right: pd.DataFrame):
+    """One integer per (doc_id, sent_id) of both tables, equal for the same sentence (-1: an article
+    ``right`` does not hold): joins on integers instead of strings."""
+    docs = pd.Index(pd.unique(right["doc_id"].to_numpy()) if not isinstance(right["doc_id"].dtype, pd.CategoricalDtype)
+                    else right["doc_id"].cat.categories)
+    width = int(max(left["sent_id"].max() if len(left) else 0, right["sent_id"].max() if len(right) else 0)) + 1
+    keys = []
+    for frame in (left, right):
+        place = _lookup(frame["doc_id"], docs).astype(np.int64)
+        keys.append(np.where(place < 0, -1, place * width + frame["sent_id"].to_numpy(dtype=np.int64)))
+    return keys
+
+
+def _join_sentences(data: pd.DataFrame, other: pd.DataFrame, columns) -> pd.DataFrame:
+    """``data.merge(other[["doc_id", "sent_id", *columns]], on=["doc_id", "sent_id"])``, on integer keys."""
+    left, right = _sentence_keys(data, other)
+    right_side = other[list(columns)].reset_index(drop=True).assign(_key=right)
+    right_side = right_side[right >= 0]
+    joined = data.reset_index(drop=True).assign(_key=left).merge(right_side, on="_key")
+    return joined.drop(columns="_key")
+
+
 def _with_period(table, documents, period, *, id_column="doc_id", date_column="date"):
     dates = documents[[id_column, date_column]].drop_duplicates(id_column)
-    merged = table.merge(dates, on=id_column, how="left")
-    merged["period"] = pd.to_datetime(merged[date_column]).dt.to_period(period).dt.start_time
+    if date_column in table.columns or "period" in table.columns:
+        merged = table.merge(dates, on=id_column, how="left")
+        merged["period"] = pd.to_datetime(merged[date_column]).dt.to_period(period).dt.start_time
+        return merged
+    # a left join on the articles: each article's date and period looked up once, then spread
+    places = _lookup(table[id_column], pd.Index(dates[id_column]))
+    starts = pd.to_datetime(dates[date_column]).dt.to_period(period).dt.start_time
+    merged = table.reset_index(drop=True).copy()
+    merged[date_column] = _take(dates[date_column], places)
+    merged["period"] = _take(starts, places)
     return merged
 
 
@@ -724,13 +809,23 @@ def tone_by_source(sentiment: pd.DataFrame, documents: pd.DataFrame, *, source_c
     data = _scorer_filter(sentiment, scorer)
     src = documents[["doc_id", source_column]].drop_duplicates("doc_id").rename(columns={source_column: "source"})
     src["source"] = src["source"].astype(object).where(src["source"].notna(), "(none)").astype("str")
-    data = data.merge(src, on="doc_id", how="left")
+    if "source" in data.columns:
+        data = data.merge(src, on="doc_id", how="left")
+    else:
+        data = data.reset_index(drop=True).assign(source=_take(src["source"], _lookup(data["doc_id"], pd.Index(src["doc_id"]))))
     data["source"] = data["source"].fillna("(none)")
     extra = ["source"]
     if period is not None:
         data = _with_period(data, documents, period, date_column=date_column)
         extra.append("period")
     return summarize_tone(data, by=_group(data, extra), **options)
+
+
+def _slim(data: pd.DataFrame, extra, options) -> pd.DataFrame:
+    """The columns summarize_tone reads (a join copies every column of every row it keeps)."""
+    wanted = {"scorer", "doc_id", "sent_id", options.get("score_column", "score"),
+              options.get("cluster_column", "doc_id"), *extra}
+    return data[[c for c in data.columns if c in wanted]]
 
 
 def _sentence_actors(mentions: pd.DataFrame, actors=None) -> pd.DataFrame:
@@ -796,7 +891,7 @@ def tone_toward_actors(sentiment: pd.DataFrame, mentions: pd.DataFrame, *, docum
             raise ValueError("tone by period needs the documents table (for the dates)")
         data = _with_period(data, documents, period, date_column=date_column)
         extra = ["period"]
-    joined = data.merge(_sentence_actors(mentions, actors), on=["doc_id", "sent_id"])
+    joined = _join_sentences(_slim(data, extra, options), _sentence_actors(mentions, actors), ["actor"])
     tone = summarize_tone(joined, by=_group(data, ["actor"] + extra), **options)
     return _with_baseline(tone, data, extra, options)
 
@@ -837,12 +932,16 @@ def tone_between_actors(sentiment: pd.DataFrame, mentions: pd.DataFrame, *, docu
         data = _with_period(data, documents, period, date_column=date_column)
         extra = ["period"]
     m = _sentence_actors(mentions, actors)
-    dyads = m.merge(m, on=["doc_id", "sent_id"], suffixes=("_a", "_b"))
+    if pairs is not None:  # only the actors of the pairs can make them
+        m = m[m["actor"].isin({a for p in pairs for a in p})]
+    key = _sentence_keys(m, m)[0]
+    m = m.reset_index(drop=True).assign(_key=key)
+    dyads = m.merge(m[["_key", "actor"]], on="_key", suffixes=("_a", "_b")).drop(columns="_key")
     dyads = dyads[dyads["actor_a"] < dyads["actor_b"]]
     if pairs is not None:
         wanted = pd.DataFrame([sorted(p) for p in pairs], columns=["actor_a", "actor_b"]).drop_duplicates()
         dyads = dyads.merge(wanted, on=["actor_a", "actor_b"])
-    joined = data.merge(dyads, on=["doc_id", "sent_id"])
+    joined = _join_sentences(_slim(data, extra, options), dyads, ["actor_a", "actor_b"])
     tone = summarize_tone(joined, by=_group(data, ["actor_a", "actor_b"] + extra), **options)
     return _with_baseline(tone, data, extra, options)
 
@@ -890,9 +989,12 @@ def find_tone_evidence(sentiment: pd.DataFrame, sentences: pd.DataFrame, *, ment
         m = _sentence_actors(mentions, wanted)
         hits = m.groupby(["doc_id", "sent_id"])["actor"].nunique()
         keep = hits[hits == len(set(wanted))].reset_index()[["doc_id", "sent_id"]]
-        data = data.merge(keep, on=["doc_id", "sent_id"])
+        rows, kept = _sentence_keys(data, keep)  # an inner join on unique sentences: a filter
+        data = data[(rows >= 0) & np.isin(rows, kept)].reset_index(drop=True)
     if documents is not None:
-        data = data.merge(documents[["doc_id", date_column]].drop_duplicates("doc_id"), on="doc_id", how="left")
+        dates = documents[["doc_id", date_column]].drop_duplicates("doc_id")
+        data = data.reset_index(drop=True).assign(
+            **{date_column: _take(dates[date_column], _lookup(data["doc_id"], pd.Index(dates["doc_id"])))})
         if date_column != "date":
             data = data.rename(columns={date_column: "date"})
     if period is not None:
@@ -901,11 +1003,21 @@ def find_tone_evidence(sentiment: pd.DataFrame, sentences: pd.DataFrame, *, ment
         p = period if isinstance(period, pd.Period) else pd.Period(str(period))
         dates = pd.to_datetime(data["date"])
         data = data[(dates >= p.start_time) & (dates <= p.end_time)]
-    data = data.merge(sentences[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"], how="left")
-    data = data.sort_values(["doc_id", "sent_id"], kind="stable")
-    neg = data[data["score"] < 0].sort_values("score", kind="stable").head(n).assign(side="negative")
-    pos = data[data["score"] > 0].sort_values("score", ascending=False, kind="stable").head(n).assign(side="positive")
-    out = pd.concat([neg, pos], ignore_index=True)
+    # the n most extreme on each side (ties by doc_id, sent_id): only the rows at or beyond the
+    # n-th score are sorted, and only the rows listed get their text
+    score = data["score"].to_numpy(dtype="float64")
+    sides = []
+    for side, mask, sign in (("negative", score < 0, 1.0), ("positive", score > 0, -1.0)):
+        values = sign * score[mask]
+        if n <= 0 or not len(values):
+            sides.append(data.iloc[:0].assign(side=side))
+            continue
+        bound = np.partition(values, min(n, len(values)) - 1)[min(n, len(values)) - 1]
+        near = data[mask][values <= bound].sort_values(["doc_id", "sent_id"], kind="stable")
+        sides.append(near.sort_values("score", ascending=sign > 0, kind="stable").head(n).assign(side=side))
+    out = pd.concat(sides, ignore_index=True)
+    listed = sentences[sentences["doc_id"].isin(pd.unique(out["doc_id"]))][["doc_id", "sent_id", "text"]]
+    out = out.merge(listed, on=["doc_id", "sent_id"], how="left")
     out["rank"] = out.groupby("side").cumcount() + 1
     cols = ["side", "rank", "doc_id", "sent_id"] + (["date"] if "date" in out.columns else []) + ["scorer", "score", "text"]
     return out[cols]
