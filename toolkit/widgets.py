@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape as _escape  # names and terms come from user files: shown as text
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -480,13 +481,17 @@ class SentimentExplorer:
         import ipywidgets as widgets
 
         from .plots import _tone_names
+        from .sentiment import _sentence_keys
 
         if scorer is None and len(sentiment):
             scorer = str(sentiment["scorer"].iloc[0])
         self.scorer = scorer
         self.sentiment = sentiment[sentiment["scorer"] == scorer] if scorer is not None else sentiment
-        self.mentions = mentions[["doc_id", "sent_id", "actor"]].drop_duplicates()
-        scored = self.mentions.merge(self.sentiment[["doc_id", "sent_id"]], on=["doc_id", "sent_id"])
+        self.mentions = mentions[["doc_id", "sent_id", "actor"]].drop_duplicates().reset_index(drop=True)
+        # sentences as integer keys: which mentions are in a scored sentence (no join of every sentence)
+        scored_keys, self._keys = _sentence_keys(self.sentiment, self.mentions)
+        self._scored = np.isin(self._keys, scored_keys[scored_keys >= 0])
+        scored = self.mentions[self._scored]
         self.counts = scored["actor"].value_counts(sort=False).sort_index().sort_values(ascending=False, kind="stable")
         self.sentences, self.documents = sentences, documents
         self.period, self.n_evidence, self.n_boot, self.seed = period, n_evidence, n_boot, seed
@@ -515,9 +520,8 @@ class SentimentExplorer:
         options = [(self._ANY, None)]
         if actor is None:
             return options
-        mine = self.mentions[self.mentions["actor"] == actor][["doc_id", "sent_id"]]
-        others = self.mentions.merge(mine, on=["doc_id", "sent_id"])
-        others = others.merge(self.sentiment[["doc_id", "sent_id"]], on=["doc_id", "sent_id"])
+        mine = self._keys[(self.mentions["actor"] == actor).to_numpy()]
+        others = self.mentions[np.isin(self._keys, mine) & self._scored]
         counts = others[others["actor"] != actor]["actor"].value_counts().sort_index()
         counts = counts.sort_values(ascending=False, kind="stable")
         return options + [(f"{self.names.get(a, a)} ({n:,})", a) for a, n in counts.items()]
