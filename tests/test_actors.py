@@ -368,3 +368,15 @@ def test_count_mentions_overall_and_by_period():
     assert by_month[["period", "actor", "mentions", "sentences"]].values.tolist() == [
         [pd.Timestamp("2020-01-01"), "TUR", 2, 1], [pd.Timestamp("2020-01-01"), "SYR", 1, 1],
         [pd.Timestamp("2020-02-01"), "TUR", 1, 1]]
+
+
+def test_find_candidates_samples_sentences_above_max_sentences():
+    sentences = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "sent_id": [0, 1, 0, 1], "start": [0, 30, 0, 30],
+                              "text": ["Fuat Oktay met them."] * 4})
+    every = find_candidates(sentences, parse_actors("actors: []"), min_count=1)
+    assert every["count"].tolist() == [4] and every.attrs["sampled"] is None  # 4 sentences, one each
+    sample = find_candidates(sentences, parse_actors("actors: []"), min_count=1, max_sentences=2, seed=1)
+    assert sample.attrs["sampled"] == (2, 4)
+    assert sample["count"].tolist() == [2]  # the 2 sentences read
+    again = find_candidates(sentences, parse_actors("actors: []"), min_count=1, max_sentences=2, seed=1)
+    pd.testing.assert_frame_equal(sample, again)

@@ -806,6 +806,8 @@ def find_candidates(
     mentions: pd.DataFrame | None = None,
     min_count: int = 3,
     top: int | None = 50,
+    max_sentences: int | None = 200_000,
+    seed: int = 0,
     id_column: str = "doc_id",
     text_column: str = "text",
 ) -> pd.DataFrame:
@@ -830,6 +832,13 @@ def find_candidates(
         Least number of uncovered occurrences to propose a phrase.
     top : int or None
         How many to return (all when ``None``).
+    max_sentences : int or None
+        Read at most this many sentences: above it, a random sample of that many (drawn with
+        ``seed``, kept in table order), so the work stays bounded on a large corpus; the counts are
+        then counts in the sample, and ``attrs["sampled"]`` holds (sentences read, sentences
+        given). ``None`` reads every sentence.
+    seed : int
+        Seed of the sample: the same sentences and seed give the same candidates.
     id_column, text_column : str
         Column names.
 
@@ -839,6 +848,7 @@ def find_candidates(
         One row per proposed phrase, most frequent first: ``candidate``, ``count`` (uncovered
         occurrences), ``documents`` (articles it occurs in), ``example`` (the text of the first
         sentence it occurs in), ``doc_id``, ``sent_id`` (where that sentence is).
+        ``attrs["sampled"]`` is ``None`` when every sentence was read.
 
     Examples
     --------
@@ -848,6 +858,21 @@ def find_candidates(
     >>> find_candidates(s, d, min_count=2)[["candidate", "count", "documents"]].values.tolist()
     [['Fuat Oktay', 2, 1]]
     """
+    sampled = None
+    if max_sentences is not None and len(sentences) > max_sentences:
+        rows = np.sort(np.random.default_rng(seed).choice(len(sentences), size=max_sentences, replace=False))
+        sampled = (int(max_sentences), int(len(sentences)))
+        sentences = sentences.iloc[rows]
+        if mentions is not None and len(mentions):  # the mentions of the sampled sentences
+            keys = sentences[[id_column, "sent_id"]].drop_duplicates()
+            mentions = mentions.merge(keys.astype({id_column: mentions[id_column].dtype}), on=[id_column, "sent_id"])
+    result = _find_candidates(sentences, dictionary, mentions=mentions, min_count=min_count, top=top,
+                              id_column=id_column, text_column=text_column)
+    result.attrs["sampled"] = sampled
+    return result
+
+
+def _find_candidates(sentences, dictionary, *, mentions, min_count, top, id_column, text_column):
     if len(sentences) == 0:
         return _empty_candidates(id_column)
     if mentions is None:
