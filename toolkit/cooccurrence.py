@@ -796,6 +796,16 @@ def find_evidence(
                        sent_id=np.minimum(best["sent_id_a"], best["sent_id_b"]),
                        sent_id_end=np.maximum(best["sent_id_a"], best["sent_id_b"]))
     best = best.drop_duplicates(["doc_id", "sent_id", "sent_id_end"])
+    if documents is not None:
+        extra = [c for c in document_columns if c in documents.columns]
+        info = documents.rename(columns={id_column: "doc_id"}).drop_duplicates("doc_id")[["doc_id"] + extra]
+        best = best.merge(info, on="doc_id", how="left")
+    order = ([date_column] if documents is not None and date_column in best.columns else []) + ["doc_id", "sent_id"]
+    best = best.sort_values(order, kind="stable")
+    if limit is not None:
+        best = best.head(limit)
+    # the text of the passages listed only, from the sentences of their articles
+    sents = sents[sents["doc_id"].isin(pd.unique(best["doc_id"]))]
     text = sents.set_index(["doc_id", "sent_id"])["text"]
     passages = []
     for doc, first, last in zip(best["doc_id"], best["sent_id"], best["sent_id_end"]):
@@ -805,14 +815,6 @@ def find_evidence(
             chunk = sents[(sents["doc_id"] == doc) & (sents["sent_id"] >= first) & (sents["sent_id"] <= last)]
             passages.append(" ".join(chunk.sort_values("sent_id")["text"]))
     best["text"] = passages
-    if documents is not None:
-        extra = [c for c in document_columns if c in documents.columns]
-        info = documents.rename(columns={id_column: "doc_id"}).drop_duplicates("doc_id")[["doc_id"] + extra]
-        best = best.merge(info, on="doc_id", how="left")
-    order = ([date_column] if documents is not None and date_column in best.columns else []) + ["doc_id", "sent_id"]
-    best = best.sort_values(order, kind="stable")
-    if limit is not None:
-        best = best.head(limit)
     best["sent_id"] = best["sent_id"].astype("int64")
     best["sent_id_end"] = best["sent_id_end"].astype("int64")
     return best[out_columns].reset_index(drop=True)
