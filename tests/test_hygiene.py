@@ -60,3 +60,22 @@ def test_empty_corpus():
     table = summarize_hygiene(docs, boilerplate=[FOOTER])
     assert table["value"].tolist() == [0, 0, 1, 0, 0]
     assert np.isnan(table["share"]).all()
+
+
+def test_boilerplate_and_words_counted_as_locate_boilerplate_and_count_words_do():
+    # the fast path (Arrow's string kernels) against the reference functions, on awkward whitespace:
+    # blank lines with tabs, CRLF, no-break and thin spaces, a footer written with other spacing
+    from toolkit.boilerplate import count_words, locate_boilerplate
+    from toolkit.hygiene import _boilerplate_paragraphs, _count_letters
+
+    texts = ["Rebels took Brega.\n \t\nThis  discussion\u00a0is now closed.\n\nMore.",
+             "One line.\r\nThis discussion is now\u2009closed.\r\n",
+             "\n\n   This discussion is now closed.   \n",
+             "Café owners said ½ of 2 ² streets é Ⅻ, naïve_words x1y.",
+             "", "This discussion is now closed. Not a paragraph of its own."]
+    docs = pd.DataFrame({"doc_id": list("abcdef"), "text": texts})
+    assert _count_letters(texts).tolist() == count_words(texts).tolist()
+    rows, found = _boilerplate_paragraphs(texts, frozenset([FOOTER]))
+    expected = locate_boilerplate(docs, [FOOTER])
+    assert sorted(zip(docs["doc_id"].to_numpy()[rows], found)) == sorted(zip(expected["doc_id"], expected["text"]))
+    assert sorted(docs["doc_id"].to_numpy()[rows]) == ["a", "b", "c"]  # f: the footer is not a paragraph there
