@@ -135,6 +135,9 @@ def _incidence(mentions, window, *, sentences, tokens, documents, id_column, act
     sents = None
     if sentences is not None:
         sents = sentences.rename(columns={id_column: "doc_id"})
+    fast = _incidence_by_codes(m, window, sents, documents, id_column)
+    if fast is not None:
+        return fast
     if window == "sentence":
         keys = ["doc_id", "sent_id"]
         all_units = sents[keys] if sents is not None else m[keys]
@@ -166,12 +169,65 @@ def _incidence(mentions, window, *, sentences, tokens, documents, id_column, act
     return inc, units[["unit", "doc_id"]]
 
 
+def _incidence_by_codes(m, window, sents, documents, id_column):
+    """_incidence for sentence, paragraph and document windows on integer keys (article codes
+    times a width plus the sentence or paragraph number) instead of joins on strings: the same
+    units, numbered in the same order. ``None`` where it does not apply (a mention whose unit the
+    sentences do not hold, repeated sentences): the joins then decide."""
+    def codes_of(doc_ids, index):
+        return index.get_indexer(doc_ids) if len(index) else np.full(len(doc_ids), -1)
+
+    if window == "paragraph":
+        if sents is None:
+            return None
+        s_codes, s_docs = pd.factorize(sents["doc_id"])
+        width = int(sents["sent_id"].max()) + 1 if len(sents) else 1
+        s_key = s_codes.astype(np.int64) * width + sents["sent_id"].to_numpy(np.int64)
+        if pd.Index(s_key).has_duplicates:
+            return None
+        at = pd.Index(s_key).get_indexer(np.where(codes_of(m["doc_id"], pd.Index(s_docs)) >= 0,
+                                                  codes_of(m["doc_id"], pd.Index(s_docs)).astype(np.int64) * width
+                                                  + m["sent_id"].to_numpy(np.int64), -1))
+        if (at < 0).any():
+            return None
+        second_m = sents["paragraph_id"].to_numpy(np.int64)[at]
+        doc_ids, second = sents["doc_id"], sents["paragraph_id"].to_numpy(np.int64)
+    elif window == "sentence":
+        frame = sents if sents is not None else m
+        doc_ids, second = frame["doc_id"], frame["sent_id"].to_numpy(np.int64)
+        second_m = m["sent_id"].to_numpy(np.int64)
+    else:
+        parts = [m["doc_id"]]
+        if sents is not None:
+            parts.append(sents["doc_id"])
+        if documents is not None:
+            parts.append(documents[id_column])
+        doc_ids = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        second, second_m = np.zeros(len(doc_ids), np.int64), np.zeros(len(m), np.int64)
+    if len(second) and (second.min() < 0 or second_m.min(initial=0) < 0):
+        return None
+    codes, docs = pd.factorize(doc_ids)
+    docs = pd.Index(docs)
+    width = int(max(second.max(initial=0), second_m.max(initial=0))) + 1
+    uniq = pd.unique(codes.astype(np.int64) * width + second)  # the units, in order of first appearance
+    m_codes = codes_of(m["doc_id"], docs)
+    unit = pd.Index(uniq).get_indexer(np.where(m_codes >= 0, m_codes.astype(np.int64) * width + second_m, -1))
+    if (unit < 0).any():
+        return None
+    units = pd.DataFrame({"unit": np.arange(len(uniq)), "doc_id": docs.take(uniq // width)})
+    inc = pd.DataFrame({"unit": unit.astype(np.int64), "doc_id": m["doc_id"].to_numpy(), "actor": m["actor"].to_numpy()})
+    inc = inc.drop_duplicates(["unit", "actor"])
+    return inc, units
+
+
 def _periods(doc_ids, documents, period, id_column, date_column):
     if documents is None:
         raise ValueError("counting by period needs the documents table (documents=...) for the dates")
     dates = documents.drop_duplicates(id_column).set_index(id_column)[date_column]
-    when = pd.to_datetime(pd.Series(doc_ids).map(dates))
-    return when.dt.to_period(period).dt.start_time.to_numpy()
+    codes, uniques = pd.factorize(pd.Series(doc_ids))  # each article's period computed once, then spread
+    when = pd.to_datetime(pd.Series(pd.Index(uniques).map(dates)))
+    starts = pd.concat([when.dt.to_period(period).dt.start_time, pd.Series([pd.NaT])], ignore_index=True)
+    return starts.to_numpy()[np.where(codes < 0, len(uniques), codes)]
 
 
 # ---------------------------------------------------------------------------------------------
