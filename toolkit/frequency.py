@@ -241,15 +241,24 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
     del key
     doc_freq = doc_freq[np.searchsorted(pair_df, pair)]
     g, t = pair // n_terms, pair % n_terms
+    # sorted by group (codes follow the sorted group values), count (descending), term: the terms'
+    # order from Arrow's sort of the vocabulary (code point order, as pandas sorts strings)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    labels = vocab if isinstance(vocab, (pa.Array, pa.ChunkedArray)) else \
+        pa.array(np.asarray(vocab, dtype=object), type=pa.large_string(), from_pandas=True)
+    term_rank = np.empty(len(labels), dtype=np.int64)
+    term_rank[pc.sort_indices(labels).to_numpy()] = np.arange(len(labels))  # nulls last
+    order = np.lexsort((term_rank[t], -count, g))
+    g, t, count, doc_freq = g[order], t[order], count[order], doc_freq[order]
     table = group_values.iloc[g].reset_index(drop=True) if group_names else pd.DataFrame(index=pd.RangeIndex(len(pair)))
-    table[term_column] = pd.array(np.asarray(vocab, dtype=object)[t], dtype=str)
+    table[term_column] = pd.Series(labels.take(pa.array(t)).to_pandas(), dtype=str).array
     table["count"] = count.astype("int64")
     table["total"] = total_by_group[g].astype("int64")
     table["per_10k"] = measures.relative_frequency(table["count"], table["total"], per=_PER)
     table["doc_freq"] = doc_freq.astype("int64")
     table["n_docs"] = docs_by_group[g].astype("int64")
-    table = table.sort_values(group_names + ["count", term_column], ascending=[True] * len(group_names) + [False, True],
-                              kind="stable").reset_index(drop=True)
     table["rank"] = _rank(table, group_names)
     return table
 
@@ -501,11 +510,13 @@ def count_ngrams(
         gram = gram.astype(np.int64)
     first = np.zeros(int(gram.max()) + 1 if len(gram) else 0, dtype=np.int64)
     first[gram[::-1]] = starts[::-1]  # a start position of each distinct n-gram
-    words = np.asarray(vocab, dtype=object)
-    labels = pd.Series(words[term_codes[first]], dtype=object)
-    for k in range(1, n):
-        labels = labels + " " + pd.Series(words[term_codes[first + k]], dtype=object)
-    return _counts_table(gram, labels.to_numpy(), group_codes[starts], group_values, names,
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    words = pa.array(np.asarray(vocab, dtype=object), type=pa.large_string(), from_pandas=True)
+    parts = [words.take(pa.array(term_codes[first + k])) for k in range(n)]
+    labels = pc.binary_join_element_wise(*parts, pa.scalar(" ", pa.large_string())) if n > 1 else parts[0]
+    return _counts_table(gram, labels, group_codes[starts], group_values, names,
                          doc_codes[starts], total, n_docs, min_count=min_count)
 
 
