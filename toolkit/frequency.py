@@ -265,6 +265,8 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
 
 def _group_totals(group_codes, doc_codes, n_groups):
     total = np.bincount(group_codes, minlength=n_groups)
+    if n_groups == 1:  # one group: its documents are the distinct documents
+        return total, np.array([np.count_nonzero(np.bincount(doc_codes))], dtype=np.int64)
     docs = np.bincount(_distinct_keys(doc_codes, group_codes), minlength=n_groups) if len(group_codes) \
         else np.zeros(n_groups, dtype=np.int64)
     return total, docs
