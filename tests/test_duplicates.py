@@ -140,6 +140,7 @@ def test_candidate_pairs_equal_datasketch_lsh_queries():
         changed = rng.choice(128, size=int(rng.integers(5, 120)), replace=False)
         sigs[10 + k, changed] = rng.integers(0, 2**32 - 1, size=len(changed), dtype=np.uint32)
     sigs[30] = sigs[31] = sigs[32] = sigs[0]          # a group of four with equal signatures
+    sigs[41, :6] = sigs[40, :6]                        # one equal band, 6 of 128 values: estimate 0.047
     sizes = np.ones(60, dtype=int)
     sizes[32] = 0                                      # an empty set is never a candidate
     lsh = MinHashLSH(num_perm=128, params=choose_bands(0.8, 128))
@@ -147,5 +148,11 @@ def test_candidate_pairs_equal_datasketch_lsh_queries():
     for i, sketch in sketches.items():
         lsh.insert(i, sketch)
     expected = sorted({(i, j) for i, s in sketches.items() for j in lsh.query(s) if j > i})
-    assert [tuple(p) for p in candidate_pairs(sigs, sizes).tolist()] == expected
+    assert [tuple(p) for p in candidate_pairs(sigs, sizes, margin=None).tolist()] == expected
     assert {(0, 30), (0, 31), (30, 31)} <= set(expected) and not any(32 in p for p in expected)
+    # with the default margin, candidates whose estimate (share of equal values) is below
+    # 0.8 - 0.25 = 0.55 are dropped: row 10+k keeps 128 - changed[k] of row k's values
+    estimate = {p: float((sigs[p[0]] == sigs[p[1]]).mean()) for p in expected}
+    kept = [tuple(p) for p in candidate_pairs(sigs, sizes).tolist()]
+    assert kept == [p for p in expected if estimate[p] >= 0.55]
+    assert (0, 30) in kept and (40, 41) in expected and (40, 41) not in kept

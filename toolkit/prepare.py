@@ -251,9 +251,15 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
         if stage:
             stage_dir.mkdir(exist_ok=True)
         jobs = []
+        rows_of = {}   # metadata rows by id, so that each batch takes its own (not a scan per batch)
+        if joined is not None:
+            for row, doc_id in enumerate(joined["doc_id"]):
+                rows_of.setdefault(doc_id, row)
         for i, batch in enumerate(batches):
-            ids = {Path(name).stem for _, name in batch}
-            sub = joined[joined["doc_id"].isin(ids)] if joined is not None else None
+            sub = None
+            if joined is not None:
+                wanted = sorted({rows_of[s] for s in (Path(name).stem for _, name in batch) if s in rows_of})
+                sub = joined.iloc[wanted]
             jobs.append((batch, options, sub, detokenize, stage_dir / f"{i}.parquet" if stage else None))
         for i, (results, summary, restored) in enumerate(engine.run(_folder_job, jobs, workers=workers)):
             for name, parsed, problem in results:
