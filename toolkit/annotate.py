@@ -752,7 +752,11 @@ def _find_boilerplate_hashes(prepared, settings: AnnotationSettings, old_table, 
         group = prepared.groups.reindex(index["doc_id"]).to_numpy()
         units[by] = group[units["row"].to_numpy()]
         keys = [by, "hash"]
-    counted = units.groupby(keys, sort=False, dropna=False).agg(n_docs=("row", "size"), first=("row", "min")).reset_index()
+    if by is None:   # numpy: rows ascend along flat, so a hash's first index is its first document
+        hashes, first, n_docs = np.unique(flat, return_index=True, return_counts=True)
+        counted = pd.DataFrame({"hash": hashes, "n_docs": n_docs, "first": units["row"].to_numpy()[first]})
+    else:
+        counted = units.groupby(keys, sort=False, dropna=False).agg(n_docs=("row", "size"), first=("row", "min")).reset_index()
     if by is None:
         group_size = np.full(len(counted), len(index))
     else:
