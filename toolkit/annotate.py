@@ -8,6 +8,14 @@ under ``out/``::
     out/documents.parquet/     part-<key>.parquet files, one per batch of documents
     out/problems.parquet/      the problems found while reading
     out/sentences.parquet/ ... tokens, mentions, sentiment
+    out/signatures.parquet/    each document's MinHash signature (near-duplicates)
+    out/boilerplate.parquet/, duplicates.parquet/   what corpus hygiene found
+    out/files.parquet/         the file index: each file's size, modification time and summary
+
+Reading is incremental (:mod:`toolkit.prepare`): only files whose size or modification time
+changed since the last run are read (pass 1, on all cores); boilerplate and near-duplicates are
+found from per-document summaries (paragraph hashes, signatures) kept in the cache; pass 2
+annotates the documents whose content, boilerplate or settings changed.
 
 Each shard's name is a hash of the settings behind its table and of its documents' content, so a
 rerun with the same corpus and settings reuses every shard, and a changed or added article is
