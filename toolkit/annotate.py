@@ -845,6 +845,8 @@ def _find_duplicate_clusters(index, settings, manifest_tables, rows: _Rows, old_
 
 
 def _update(out, source, prepared, old, plan, engine, progress, *, keys):
+    from .prepare import _batches_by_size
+
     settings = plan.settings
     index = prepared.index
     old_tables = old.get("tables", {})
@@ -915,7 +917,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
     shared = engine.share(plan) if groups else plan
     jobs = []
     for where, members in groups.values():
-        for chunk in _chunks(members, settings.batch_chars):
+        for chunk in _batches_by_size(members, [chars for _, chars in members], settings.batch_chars):
             ids = {d for d, _ in chunk}
             source_rows = where if write or isinstance(where, pd.DataFrame) else _load_sources([(where, ids)])
             jobs.append((str(out), [(source_rows, ids)], {d: current[d] for d in ids}, shared,
@@ -973,18 +975,6 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
     _write_manifest(out, manifest)
     _sweep(out, new_tables)
     return manifest
-
-
-def _chunks(members, limit):
-    chunk, total = [], 0
-    for member in members:
-        chunk.append(member)
-        total += member[1]
-        if total >= limit:
-            yield chunk
-            chunk, total = [], 0
-    if chunk:
-        yield chunk
 
 
 def _frame_digest(table: pd.DataFrame) -> str:
