@@ -322,6 +322,11 @@ def _read_article_file(path, name: str, *, max_bytes, encoding_errors):
         return None, _problem(name, _kind(err.problem), err.problem)
 
 
+def _stem(name: str) -> str:
+    """``Path(name).stem`` for an article file name (``.txt`` in any case), without pathlib's cost."""
+    return name[:-4] if name[-4:].lower() == ".txt" and len(name) > 4 else Path(name).stem
+
+
 def _accept_articles(results, problems):
     """Rows of the parsed articles (name order), refusing a second file with the same id.
 
@@ -334,7 +339,7 @@ def _accept_articles(results, problems):
             problems.append(problem)
             continue
         date, text, warnings = parsed
-        doc_id = Path(name).stem
+        doc_id = _stem(name)
         if doc_id in ids:  # a.txt and a.TXT: one id each, or joins and the cache would mix them
             problems.append(_problem(name, "duplicate id", f"same id {doc_id!r} as {ids[doc_id]}; rename one file"))
             continue

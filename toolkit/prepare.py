@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import (_accept_articles, _check_metadata, _clash_names, _documents_frame, _find_metadata, _first_texts,
+from .corpus import (_accept_articles, _stem, _check_metadata, _clash_names, _documents_frame, _find_metadata, _first_texts,
                      _list_folder, _problems_frame, _read_article_file, hash_text, read_corpus, read_metadata)
 
 __all__ = ["Prepared", "prepare_corpus", "FILE_COLUMNS"]
@@ -137,7 +137,7 @@ def _folder_job(job):
             continue
         date, text, warnings = parsed
         results.append((name, (date, None, warnings), None))
-        rows.append((Path(name).stem, date, text, name))
+        rows.append((_stem(name), date, text, name))
     summary = None
     if rows:
         docs = _documents_frame(rows)
@@ -258,7 +258,7 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
         for i, batch in enumerate(batches):
             sub = None
             if joined is not None:
-                wanted = sorted({rows_of[s] for s in (Path(name).stem for _, name in batch) if s in rows_of})
+                wanted = sorted({rows_of[s] for s in (_stem(name) for _, name in batch) if s in rows_of})
                 sub = joined.iloc[wanted]
             jobs.append((batch, options, sub, detokenize, stage_dir / f"{i}.parquet" if stage else None))
         for i, (results, summary, restored) in enumerate(engine.run(_folder_job, jobs, workers=workers)):
