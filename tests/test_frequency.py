@@ -437,3 +437,19 @@ def test_matching_keeps_only_documents_with_the_query_and_counts_every_document(
     assert collocates.set_index("collocate").loc["gaza", "collocate_total"] == 3  # d3's gaza counted too
     trends = f.count_trends(tokens, "truce", documents=documents)
     assert trends["words"].tolist() == [13, 0, 5]  # January d1 + d2 = 7 + 6; March d3 = 5
+
+
+def test_top_keeps_the_first_rows_of_the_full_table_with_ties(tokens, documents):
+    full = f.count_terms(tokens)
+    # counts: gaza 3, truce 3, then war 2 and in 2: top=3 keeps the tie at the cut (4 rows)
+    top = f.count_terms(tokens, top=3)
+    assert top["term"].tolist() == ["gaza", "truce", "in", "war"]
+    pd.testing.assert_frame_equal(top, full.head(4))
+    by_doc = f.count_terms(tokens, by="document", top=1)
+    every = f.count_terms(tokens, by="document")
+    # d1: truce 2; d2: six words once each (all tied); d3: war 2
+    assert by_doc.groupby("doc_id").size().tolist() == [1, 6, 1]
+    pd.testing.assert_frame_equal(by_doc, every[every["rank"] == 1].reset_index(drop=True))
+    bigrams = f.count_ngrams(tokens, 2, top=1)
+    assert bigrams["term"].tolist() == ["in gaza"]  # in d2 and d3; every other bigram once
+    pd.testing.assert_frame_equal(bigrams, f.count_ngrams(tokens, 2).head(len(bigrams)))
