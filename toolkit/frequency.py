@@ -194,8 +194,11 @@ def _count_pairs(key: np.ndarray, size: int):
         counts = np.bincount(key, minlength=size)
         present = np.flatnonzero(counts)
         return present, counts[present]
-    counted = pd.Series(key).value_counts(sort=False).sort_index()  # hashing: no sort of the whole key
-    return counted.index.to_numpy(dtype=np.int64), counted.to_numpy(dtype=np.int64)
+    if not len(key):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ordered = np.sort(key)  # a sort reads memory in order: faster than hashing millions of distinct keys
+    first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    return ordered[first], np.diff(np.append(first, len(ordered)))
 
 
 def _distinct_keys(doc_codes: np.ndarray, key: np.ndarray, *, chunk: int = 262_144) -> np.ndarray:
@@ -231,6 +234,9 @@ def _distinct_keys(doc_codes: np.ndarray, key: np.ndarray, *, chunk: int = 262_1
 
 def _top_pairs(pair, count, n_terms, top):
     """The pairs among the ``top`` most frequent of their group (ties at the cut kept)."""
+    if pair[-1] < n_terms:  # one group: the count at the cut by partition
+        cut = np.partition(count, max(len(count) - top, 0))[max(len(count) - top, 0)]
+        return count >= cut
     g = pair // n_terms
     order = np.lexsort((-count, g))
     g_sorted, c_sorted = g[order], count[order]
@@ -251,19 +257,23 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
     keep = count >= min_count
     if top is not None:
         keep &= _top_pairs(pair, count, n_terms, int(top)) if len(pair) and top > 0 else False
-    if not keep.all():  # document frequencies only for the pairs listed
-        listed = np.zeros(n_groups * n_terms, dtype=bool) if n_groups * n_terms <= 200_000_000 else None
-        if listed is not None:
-            listed[pair[keep]] = True
-            rows = listed[key]
-        else:
-            rows = np.isin(key, pair[keep])
-        key, doc_codes = key[rows], doc_codes[rows]
     pair, count = pair[keep], count[keep]
-    # document frequency: distinct (document, group, term) triples per (group, term)
-    pair_df, doc_freq = _count_pairs(_distinct_keys(doc_codes, key), n_groups * n_terms)
+    # each row's place among the pairs listed (-1: not listed), then the document frequency:
+    # distinct (document, group, term) triples per (group, term), for the pairs listed only
+    size = n_groups * n_terms
+    if size <= 20_000_000 or (size <= 100_000_000 and size <= 4 * len(key)):
+        place = np.full(size, -1, dtype=np.int64)
+        place[pair] = np.arange(len(pair))
+        at = place[key]
+        del place
+    else:
+        at = pd.Index(pair).get_indexer(key)
     del key
-    doc_freq = doc_freq[np.searchsorted(pair_df, pair)] if len(pair) else np.zeros(0, dtype=np.int64)
+    rows = at >= 0
+    if not rows.all():
+        at, doc_codes = at[rows], doc_codes[rows]
+    doc_freq = np.bincount(_distinct_keys(doc_codes, at), minlength=len(pair)) if len(pair) \
+        else np.zeros(0, dtype=np.int64)
     g, t = pair // n_terms, pair % n_terms
     # sorted by group (codes follow the sorted group values), count (descending), term: the terms'
     # order from Arrow's sort of the vocabulary (code point order, as pandas sorts strings)
@@ -292,19 +302,28 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
 
 
 class _Labels:
-    """The labels of n-gram codes, joined (by Arrow) only for the codes asked for."""
+    """The labels of n-gram codes, joined (by Arrow) only for the codes asked for.
 
-    def __init__(self, words, parts):
-        self.words, self.parts = words, parts  # parts: for each token of the n-gram, its term code per n-gram
+    Codes are either the term codes as digits in base ``width`` (``n`` digits), or numbers into
+    ``parts`` (for each token of the n-gram, its term code per n-gram).
+    """
+
+    def __init__(self, words, parts=None, *, width=None, n=None):
+        self.words, self.parts, self.width, self.n = words, parts, width, n
 
     def __len__(self):
-        return len(self.parts[0])
+        return self.width ** self.n if self.parts is None else len(self.parts[0])
 
     def take(self, codes):
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        pieces = [self.words.take(pa.array(part[codes])) for part in self.parts]
+        codes = np.asarray(codes, dtype=np.int64)
+        if self.parts is None:
+            digits = [(codes // self.width ** (self.n - 1 - k)) % self.width for k in range(self.n)]
+        else:
+            digits = [part[codes] for part in self.parts]
+        pieces = [self.words.take(pa.array(d)) for d in digits]
         return pc.binary_join_element_wise(*pieces, pa.scalar(" ", pa.large_string())) if len(pieces) > 1 \
             else pieces[0]
 
@@ -562,17 +581,25 @@ def count_ngrams(
             if k:
                 valid &= (doc_codes[k:k + m] == doc_codes[:m]) & (sent[k:k + m] == sent[:m])
         starts = np.flatnonzero(valid)
-    # one code per distinct n-gram, built a token at a time (never overflows)
-    gram = term_codes[starts]
-    for k in range(1, n):
-        gram, _ = pd.factorize(gram * len(vocab) + term_codes[starts + k])
-        gram = gram.astype(np.int64)
-    first = np.zeros(int(gram.max()) + 1 if len(gram) else 0, dtype=np.int64)
-    first[gram[::-1]] = starts[::-1]  # a start position of each distinct n-gram
     import pyarrow as pa
 
     words = pa.array(np.asarray(vocab, dtype=object), type=pa.large_string(), from_pandas=True)
-    labels = _Labels(words, [term_codes[first + k] for k in range(n)])
+    width = max(len(vocab), 1)
+    if max(len(group_values), 1) * width ** n < 2 ** 62:
+        # the n-gram's code is its term codes as digits in base len(vocab): no table of n-grams
+        gram = term_codes[starts]
+        for k in range(1, n):
+            gram = gram * width + term_codes[starts + k]
+        labels = _Labels(words, width=width, n=n)
+    else:
+        # one code per distinct n-gram, built a token at a time (never overflows)
+        gram = term_codes[starts]
+        for k in range(1, n):
+            gram, _ = pd.factorize(gram * len(vocab) + term_codes[starts + k])
+            gram = gram.astype(np.int64)
+        first = np.zeros(int(gram.max()) + 1 if len(gram) else 0, dtype=np.int64)
+        first[gram[::-1]] = starts[::-1]  # a start position of each distinct n-gram
+        labels = _Labels(words, parts=[term_codes[first + k] for k in range(n)])
     return _counts_table(gram, labels, group_codes[starts], group_values, names,
                          doc_codes[starts], total, n_docs, min_count=min_count, top=top)
 
