@@ -584,7 +584,7 @@ def annotate(
             scanned = scan_stamp()
             racy = _racy_hashes(source, listed, scanned)
             options = dict(detokenize=settings.detokenize, by=settings.boilerplate_by, engine=local,
-                           batch_chars=settings.batch_chars, **read_options)
+                           batch_chars=settings.batch_chars, known_stats=listed, **read_options)
             prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, **options)
             lost = {f for d, f, h in zip(prepared.index["doc_id"], prepared.index["file"], prepared.index["row_hash"])
                     if d not in prepared.staged and (old.get("rows") or {}).get(d) != h}
@@ -600,9 +600,14 @@ def annotate(
     except OSError as err:
         raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
 
-    after = _stat_source(source)
-    files = set(prepared.index["file"]) if source.is_dir() else {str(source)}
-    changed = sorted(f for f in files if listed.get(f) != after.get(f))
+    # the files read in this run must not have changed since they were listed (a file not read
+    # that changes now differs from the index next time, and is read then)
+    if source.is_dir():
+        staged = set(prepared.staged)
+        read = [f for d, f in zip(prepared.index["doc_id"], prepared.index["file"]) if d in staged]
+        changed = sorted(f for f in read if listed.get(f) != _stat(source / f))
+    else:
+        changed = [str(source)] if listed.get(str(source)) != _stat(source) else []
     if changed:
         raise CacheError(source / changed[0] if source.is_dir() else source,
                          f"changed while it was being annotated ({len(changed)} file(s)); run annotate again")

@@ -178,7 +178,7 @@ def _batches_by_size(items, sizes, limit):
 
 
 def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="auto", by=None,
-                   engine=None, batch_chars=2_000_000, reread=(), **read_options) -> Prepared:
+                   engine=None, batch_chars=2_000_000, reread=(), known_stats=None, **read_options) -> Prepared:
     """Pass 1 of annotate: read what changed since the cached file index, restore and summarise it.
 
     Parameters
@@ -201,6 +201,8 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
         Bytes of files per batch.
     reread : collection of str
         File names to read even if unchanged (their text is needed and not in the cache).
+    known_stats : dict, optional
+        ``(size, mtime_ns)`` by file name, taken just before (so files are not stat-ed twice).
     **read_options
         As for :func:`toolkit.read_corpus`.
 
@@ -231,11 +233,14 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
     stats, todo = {}, []
     racy_after = (scanned_at or 0) - RACY_NS
     for entry in articles:
-        try:
-            st = entry.stat()
-            stat = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            stat = (-1, -1)
+        stat = (known_stats or {}).get(entry.name)
+        if stat is None:
+            try:
+                st = entry.stat()
+                stat = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                stat = (-1, -1)
+        stat = tuple(stat)
         stats[entry.name] = stat
         prior = old.get(entry.name)
         if (prior is None or (prior.size, prior.mtime_ns) != stat or stat[1] >= racy_after or stat[0] < 0
