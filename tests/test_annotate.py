@@ -272,3 +272,15 @@ def test_a_new_setting_reannotates_from_the_cache_without_reading_files(small_co
     assert_same_tables(ann, clean, names=("documents", "sentences", "tokens", "mentions"))
     # 001_a: Turkey, Russia, Ankara; 002_b: Russia, Moscow, Turkey('s); 003_c: none
     assert ann.mentions.groupby("doc_id").size().to_dict() == {"001_a": 3, "002_b": 3}
+
+
+def test_the_command_line_and_a_notebook_share_the_cache(small_corpus, tmp_path):
+    # The command line passes every reading option (at its default); a notebook passes none:
+    # the second run finds everything up to date and reads no file.
+    for path in small_corpus.iterdir():
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    from toolkit.cli import main
+
+    assert main(["annotate", str(small_corpus), "--out", str(tmp_path / "cache")]) == 0
+    ann = annotate(small_corpus, tmp_path / "cache", scorers=["vader"])
+    assert (ann.manifest["read"], ann.manifest["annotated"]) == (0, 0)

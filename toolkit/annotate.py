@@ -628,8 +628,20 @@ def _index_key(source: Path, settings: AnnotationSettings, read_options: dict) -
     metadata = read_options.get("metadata")
     if metadata is None and source.is_dir():
         metadata = _find_metadata(source)
-    return _sha("index", _FORMAT, __version__, str(source.resolve()), sorted((k, str(v)) for k, v in read_options.items()),
+    return _sha("index", _FORMAT, __version__, str(source.resolve()), _read_options_key(read_options),
                 settings.detokenize, _rule_versions(), str(metadata), metadata and _bytes_hash(metadata))
+
+
+def _read_options_key(read_options: dict) -> list:
+    """The reading options that differ from :func:`toolkit.read_corpus`'s defaults (so that the
+    command line, which passes every option, and a notebook, which passes none, share a cache)."""
+    import inspect
+
+    from .corpus import read_corpus
+
+    defaults = {name: p.default for name, p in inspect.signature(read_corpus).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    return sorted((k, str(v)) for k, v in read_options.items() if k not in defaults or defaults[k] != v)
 
 
 def _run_key(source: Path, settings: AnnotationSettings, read_options: dict) -> str:
