@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import (_accept_articles, _stem, _check_metadata, _clash_names, _documents_frame, _find_metadata, _first_texts,
+from .corpus import (DEFAULT_MAX_BYTES, _accept_articles, _stem, _check_metadata, _clash_names, _documents_frame, _find_metadata, _first_texts,
                      _list_folder, _problems_frame, _read_article_file, hash_text, read_corpus, read_metadata)
 
 __all__ = ["Prepared", "prepare_corpus", "FILE_COLUMNS"]
@@ -216,7 +216,7 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
     source, out = Path(source), Path(out)
     if not source.is_dir():
         return _prepare_export(source, out, detokenize=detokenize, by=by, engine=engine, **read_options)
-    options = {"max_bytes": read_options.get("max_bytes", 20_000_000),
+    options = {"max_bytes": read_options.get("max_bytes", DEFAULT_MAX_BYTES),
                "encoding_errors": read_options.get("encoding_errors", "fallback")}
     if options["encoding_errors"] not in ("fallback", "strict"):
         raise ValueError("encoding_errors must be 'fallback' or 'strict'")
