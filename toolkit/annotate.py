@@ -551,7 +551,13 @@ def annotate(
         raise CacheError(out, f"cannot create the cache folder: {err.strerror or err}") from None
 
     listed = _stat_source(source)         # before reading: a file rewritten while it is read is caught too
-    run_key = _run_key(source, settings, read_options)
+    versions = []
+    if settings.scorers:
+        from .sentiment import scorer_versions
+
+        versions = scorer_versions(settings.scorers)
+    index_key = _index_key(source, settings, read_options)
+    run_key = _run_key(index_key, settings, versions)
     cached = _reuse(out, run_key, source, listed, lock_wait)
     if cached is not None:  # no file changed since the last run, and no setting: nothing to do
         return cached
@@ -564,11 +570,6 @@ def annotate(
 
         dictionary = load_actors(settings.actors)
         dictionary_hash = dictionary.fingerprint   # content, not comments or layout
-    versions = []
-    if settings.scorers:
-        from .sentiment import scorer_versions
-
-        versions = scorer_versions(settings.scorers)
     plan = _Plan(settings, _fingerprints(settings, dictionary_hash, versions), dictionary)
 
     try:
@@ -577,7 +578,6 @@ def annotate(
 
             sweep_stages(out)
             old = _read_manifest(out) or {"tables": {}}
-            index_key = _index_key(source, settings, read_options)
             old_files, scanned_at = None, None
             if old.get("index_key") == index_key and "files" in old["tables"] and _shards_present(out, old):
                 old_files, scanned_at = read_table(out, "files", manifest=old), old.get("scanned_at")
@@ -644,21 +644,16 @@ def _read_options_key(read_options: dict) -> list:
     return sorted((k, str(v)) for k, v in read_options.items() if k not in defaults or defaults[k] != v)
 
 
-def _run_key(source: Path, settings: AnnotationSettings, read_options: dict) -> str:
+def _run_key(index_key: str, settings: AnnotationSettings, scorer_versions) -> str:
     """A hash of every setting a cache's content depends on (the files are compared by their stat).
 
     The settings (stop list content, hygiene, rule versions), the reading options and metadata,
     the actor dictionary's bytes and the scorers' versions. Equal keys and unchanged files mean
     the cache holds exactly what annotate would write, so a rerun returns it without reading.
     """
-    versions = ()
-    if settings.scorers:
-        from .sentiment import scorer_versions
-
-        versions = scorer_versions(settings.scorers)
     actors = _bytes_hash(settings.actors) if settings.actors is not None else None
-    return _sha("run", _index_key(source, settings, read_options), settings.describe(), settings.text.fingerprint(),
-                settings.actors, actors, tuple(versions))
+    return _sha("run", index_key, settings.describe(), settings.text.fingerprint(), settings.actors, actors,
+                tuple(scorer_versions))
 
 
 def _entry_path(source: Path, name: str) -> Path:
@@ -760,12 +755,11 @@ class _Rows:
 
 def _find_boilerplate_hashes(prepared, settings: AnnotationSettings, old_table, rows: _Rows):
     """Boilerplate from the documents' paragraph hashes: the table and the set of hashes."""
-    from .boilerplate import BOILERPLATE_COLUMNS, count_words, hash_paragraphs
+    from .boilerplate import _empty_table, _finish_table, hash_paragraphs
     from .text import _paragraph_spans, normalize_whitespace
 
     by = settings.boilerplate_by
-    columns = BOILERPLATE_COLUMNS + ([by] if by is not None else [])
-    empty = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n_docs", "n_words") else str) for c in columns})
+    empty = _empty_table(by)
     index = prepared.index
     if not settings.boilerplate_min_docs or not len(index):
         return empty, np.empty(0, dtype=np.uint64)
@@ -805,14 +799,11 @@ def _find_boilerplate_hashes(prepared, settings: AnnotationSettings, old_table, 
                     known[h] = unit
     table["text"] = table["hash"].map(known)
     table["example"] = index["doc_id"].to_numpy()[table["first"].to_numpy()]
-    table["n_words"] = count_words(table["text"].tolist())
-    table = table.sort_values(["n_docs", "text"], ascending=[False, True], kind="stable")
-    table["n_docs"] = table["n_docs"].astype("int64")
-    table = table[columns].reset_index(drop=True).astype({"text": str, "example": str})
+    table = _finish_table(table, by).astype({"text": str, "example": str})
     return table, np.unique(counted.loc[keep, "hash"].to_numpy(dtype=np.uint64))
 
 
-def _find_duplicate_clusters(index, settings, manifest_tables, rows: _Rows, old_pairs: dict, out: Path):
+def _find_duplicate_clusters(index, settings, manifest_tables, rows: _Rows, boilerplate, old_pairs: dict, out: Path):
     """Near-duplicates from the cached signatures; candidate pairs verified exactly (cached by hash)."""
     from .duplicates import _dropped_ids, _empty_duplicates, _jaccard, _shingle_sets, _strip_boilerplate
     from .duplicates import candidate_pairs, cluster_duplicates
@@ -830,7 +821,6 @@ def _find_duplicate_clusters(index, settings, manifest_tables, rows: _Rows, old_
     ids = index["doc_id"].to_numpy(dtype=object)
     hashes = index["_hash"].tolist()
     used, sets = {}, {}
-    boilerplate = rows.boilerplate
 
     def load(needed):
         needed = [i for i in needed if i not in sets]
@@ -876,7 +866,6 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         old_boilerplate = read_table(out, "boilerplate", manifest=old)
     boilerplate, boiler_hashes = _find_boilerplate_hashes(prepared, settings, old_boilerplate, rows)
     plan = replace(plan, boilerplate=_boilerplate_texts(boilerplate))
-    rows.boilerplate = plan.boilerplate
     prep = _sha(settings.detokenize, _rule_versions())
     skipped = [[] for _ in range(len(index))]
     if len(boiler_hashes):   # the boilerplate paragraphs in each document (its hash covers them)
@@ -918,8 +907,6 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         new_tables[name] = {"fingerprint": fingerprint, "shards": keep}
         todo[name] = set(current) - covered
         (out / f"{name}.parquet").mkdir(exist_ok=True)
-    if "documents" in new_tables:   # the documents table is read back below: its shards as they are now
-        rows.shard_of.update({d: shard for shard, docs in new_tables["documents"]["shards"].items() for d in docs})
 
     needed = set().union(*todo.values()) if todo else set()
     work = index[index["doc_id"].isin(needed)]
@@ -950,9 +937,11 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
             if payload is not None:
                 _write_parquet(None, out / f"{name}.parquet" / shard, payload)
             new_tables[name]["shards"][shard] = docs
+    # every document now has its row in a documents shard (near-duplicate checks read them back)
     rows.shard_of.update({d: shard for shard, docs in new_tables["documents"]["shards"].items() for d in docs})
 
-    duplicates, excluded, pairs = _find_duplicate_clusters(index, settings, new_tables, rows, old.get("pairs", {}), out)
+    duplicates, excluded, pairs = _find_duplicate_clusters(index, settings, new_tables, rows, plan.boilerplate,
+                                                           old.get("pairs", {}), out)
     corpus_tables = {"problems": prepared.problems, "boilerplate": boilerplate, "duplicates": duplicates}
     if len(prepared.files):
         corpus_tables["files"] = prepared.files
@@ -962,17 +951,9 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         _write_parquet(table.reset_index(drop=True), out / f"{name}.parquet" / shard)
         new_tables[name] = {"fingerprint": "", "shards": {shard: {}}}
 
-    from .report import _corpus_hash
+    from .report import _facts
 
-    dates = pd.to_datetime(index["date"]).dropna() if len(index) else pd.Series([], dtype="datetime64[ns]")
-    problems = prepared.problems
-    facts = {
-        "articles": len(index),
-        "files_not_loaded": int((problems["severity"] == "error").sum()) if len(problems) else 0,
-        "first_date": dates.min().date().isoformat() if len(dates) else None,
-        "last_date": dates.max().date().isoformat() if len(dates) else None,
-        "corpus_hash": _corpus_hash(dict(zip(index["doc_id"], index["row_hash"]))),
-    }
+    facts = _facts(index["doc_id"], index["date"], index["row_hash"], prepared.problems)   # for report stamps
     manifest = {
         "format": _FORMAT,
         "complete": True,

@@ -138,9 +138,8 @@ def find_boilerplate(
     """
     if by is not None and by not in documents.columns:
         raise KeyError(f"no column {by!r} in the documents table")
-    columns = BOILERPLATE_COLUMNS + ([by] if by is not None else [])
     if not len(documents):
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n_docs", "n_words") else str) for c in columns})
+        return _empty_table(by)
     units = _units(documents, id_column, text_column, by)
     keys = ["text"] if by is None else [by, "text"]
     counted = (units.groupby(keys, sort=False, dropna=False)
@@ -152,7 +151,18 @@ def find_boilerplate(
         sizes = documents.groupby(by, dropna=False).size()
         group_size = counted[by].map(sizes).to_numpy()
     keep = (counted["n_docs"] >= min_docs) & (counted["n_docs"] >= min_share * group_size)
-    table = counted[keep].copy()
+    return _finish_table(counted[keep].copy(), by)
+
+
+def _empty_table(by=None) -> pd.DataFrame:
+    columns = BOILERPLATE_COLUMNS + ([by] if by is not None else [])
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n_docs", "n_words") else str) for c in columns})
+
+
+def _finish_table(table: pd.DataFrame, by=None) -> pd.DataFrame:
+    """The boilerplate table from its selected rows (``text``, ``n_docs``, ``example``, ``by``):
+    word counts, most frequent first, the documented columns."""
+    columns = BOILERPLATE_COLUMNS + ([by] if by is not None else [])
     table["n_words"] = count_words(table["text"].tolist())
     table = table.sort_values(["n_docs", "text"], ascending=[False, True], kind="stable")
     table["n_docs"] = table["n_docs"].astype("int64")

@@ -215,7 +215,7 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
     engine = engine or LocalEngine(1)
     source, out = Path(source), Path(out)
     if not source.is_dir():
-        return _prepare_export(source, out, detokenize=detokenize, by=by, engine=engine, **read_options)
+        return _prepare_export(source, detokenize=detokenize, by=by, engine=engine, **read_options)
     options = {"max_bytes": read_options.get("max_bytes", DEFAULT_MAX_BYTES),
                "encoding_errors": read_options.get("encoding_errors", "fallback")}
     if options["encoding_errors"] not in ("fallback", "strict"):
@@ -337,7 +337,7 @@ def _empty_files() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in FILE_COLUMNS})
 
 
-def _prepare_export(source: Path, out: Path, *, detokenize, by, engine, **read_options) -> Prepared:
+def _prepare_export(source: Path, *, detokenize, by, engine, **read_options) -> Prepared:
     """An export is one file: read it whole (as read_corpus does) and summarise its documents."""
     corpus = read_corpus(source, **read_options)
     documents = corpus.documents

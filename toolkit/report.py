@@ -200,15 +200,19 @@ def corpus_facts(corpus) -> dict:
     """
     from .annotate import _hash_rows
 
-    documents, problems = corpus.documents, corpus.problems
-    hashes = dict(zip(documents["doc_id"], _hash_rows(documents)))
-    dates = pd.to_datetime(documents["date"]).dropna() if len(documents) else pd.Series([], dtype="datetime64[ns]")
+    documents = corpus.documents
+    return _facts(documents["doc_id"], documents["date"], _hash_rows(documents), corpus.problems)
+
+
+def _facts(doc_ids, dates, row_hashes, problems) -> dict:
+    """:func:`corpus_facts` from each document's id, date and content hash (annotate keeps these)."""
+    dates = pd.to_datetime(pd.Series(dates)).dropna() if len(dates) else pd.Series([], dtype="datetime64[ns]")
     return {
-        "articles": len(documents),
+        "articles": len(doc_ids),
         "files_not_loaded": int((problems["severity"] == "error").sum()) if len(problems) else 0,
         "first_date": dates.min().date().isoformat() if len(dates) else None,
         "last_date": dates.max().date().isoformat() if len(dates) else None,
-        "corpus_hash": _corpus_hash(hashes),
+        "corpus_hash": _corpus_hash(dict(zip(doc_ids, row_hashes))),
     }
 
 
