@@ -20,6 +20,7 @@ earliest article (by date, then by its row in the documents table).
 
 from __future__ import annotations
 
+import functools
 import re
 from concurrent.futures import ProcessPoolExecutor
 
@@ -59,6 +60,57 @@ def _fmix(values: np.ndarray, constants) -> np.ndarray:
     return values ^ (values >> s3)
 
 
+@functools.lru_cache(maxsize=1)
+def _alnum_table() -> np.ndarray:
+    """Which code points below U+3000 are letters or digits (``str.isalnum``, the regex ``[^\\W_]``)."""
+    return np.array([chr(c).isalnum() for c in range(0x3000)], dtype=bool)
+
+
+def _words(texts):
+    """The lowercase words (runs of letters and digits) of all texts, one after the other, as an
+    Arrow string array, and how many each text has.
+
+    The same words as ``[w for t in texts for w in _WORD.findall(t.lower())]``, without a regular
+    expression (which tries every position) and without a Python string per word: the characters
+    are classified with numpy, and the words' UTF-8 bytes and offsets become the Arrow array.
+
+    >>> words, counts = _words(["Ab, c9!", "", "x_y"])
+    >>> words.to_pylist(), counts.tolist()
+    (['ab', 'c9', 'x', 'y'], [2, 0, 2])
+    """
+    import pyarrow as pa
+
+    lowered = [text.lower() for text in texts]
+    lengths = np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered)) + 1
+    codes = np.frombuffer("\n".join(lowered).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _alnum_table()
+    is_word = table[np.minimum(codes, len(table) - 1)]
+    high = np.flatnonzero(codes >= len(table) - 1)
+    if len(high):  # beyond the table (CJK, ...): each distinct code point asked once
+        distinct, inverse = np.unique(codes[high], return_inverse=True)
+        is_word[high] = np.array([chr(c).isalnum() for c in distinct.tolist()], dtype=bool)[inverse]
+    starts = np.flatnonzero(is_word & ~np.concatenate(([False], is_word[:-1])))
+    text_starts = np.cumsum(lengths) - lengths
+    counts = np.bincount(np.searchsorted(text_starts, starts, side="right") - 1, minlength=len(lowered))
+    # every other character becomes a space; in UTF-8 a space byte is a space character
+    masked = np.where(is_word, codes, np.uint32(32)).tobytes().decode("utf-32-le").encode("utf-8")
+    data = np.frombuffer(masked, dtype=np.uint8)
+    inside = data != 32
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
+    offsets = np.concatenate(([0], np.cumsum(edges[1::2] - edges[0::2]))).astype(np.int64)
+    words = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
+                                             pa.py_buffer(data[inside].tobytes()))
+    return words, counts.astype(np.int64)
+
+
+def _hash_words(words) -> np.ndarray:
+    """``pandas.util.hash_array`` of the words (an Arrow string array), each distinct word hashed once."""
+    encoded = words.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    distinct = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    return pd.util.hash_array(distinct, categorize=False)[codes]
+
+
 def shingle_hashes(texts, *, shingle_size: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """Hash every word shingle of each text (64-bit; vectorised over all the texts).
 
@@ -83,15 +135,11 @@ def shingle_hashes(texts, *, shingle_size: int = 5) -> tuple[np.ndarray, np.ndar
     """
     if shingle_size < 1:
         raise ValueError("shingle_size must be at least 1")
-    words, lengths = [], np.empty(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        found = _WORD.findall(text.lower())
-        words.extend(found)
-        lengths[i] = len(found)
+    words, lengths = _words(texts)
     word_starts = np.concatenate(([0], np.cumsum(lengths)))
-    if not words:
+    if not len(words):
         return np.empty(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
-    w = pd.util.hash_array(np.asarray(words, dtype=object))
+    w = _hash_words(words)
     total = len(w)
     k = shingle_size
     # rolling[m - 1][g] is the hash of the m words starting at global word position g
@@ -203,18 +251,15 @@ def _signature_job(args):
 
 def _strip_boilerplate(documents, boilerplate, id_column, text_column):
     from .boilerplate import boilerplate_texts
-    from .text import normalize_whitespace, split_paragraphs
+    from .text import _paragraph_spans, normalize_whitespace
 
     skip = boilerplate_texts(boilerplate)
     texts = documents[text_column].tolist()
     if not skip:
         return texts
-    paragraphs = split_paragraphs(documents.assign(_row=np.arange(len(documents)))[["_row", text_column]]
-                                  .astype({"_row": str}), id_column="_row", text_column=text_column)
-    keep = [normalize_whitespace(t) not in skip for t in paragraphs["text"]]
-    kept = paragraphs[keep]
-    joined = kept.groupby(kept["_row"].astype(int), sort=False)["text"].agg("\n".join)
-    return [joined.get(i, "") for i in range(len(texts))]
+    # each text's paragraphs (as split_paragraphs cuts them) that are not boilerplate, one a line
+    return ["\n".join(para for para in (text[a:b] for a, b in _paragraph_spans(text))
+                      if normalize_whitespace(para) not in skip) for text in texts]
 
 
 def _empty_duplicates(id_column):
