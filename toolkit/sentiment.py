@@ -31,6 +31,7 @@ import csv
 import functools
 import importlib
 import os
+import sys
 
 import numpy as np
 import pandas as pd
@@ -447,27 +448,108 @@ def score_sentiment(sentences: pd.DataFrame, *, scorers=(DEFAULT_SCORER,), text_
 # -- aggregates ---------------------------------------------------------------------------------
 
 
-def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=2_000_000):
+def _halves(raw: np.ndarray) -> np.ndarray:
+    """64-bit outputs as 32-bit draws, low half first."""
+    halves = raw.view(np.uint32)
+    return halves if sys.byteorder == "little" else halves.reshape(-1, 2)[:, ::-1].ravel()
+
+
+class _Stream:
+    """The stream of ``default_rng(seed).integers(0, 2**32, dtype=np.uint32)`` draws, read or skipped.
+
+    Each 64-bit output of the generator gives two 32-bit draws (low half first), as numpy's
+    buffered ``integers`` hands them out, so a stretch of the stream nobody needs is jumped over
+    (``advance``: logarithmic time) instead of drawn: a group's draws do not depend on which
+    other groups get an interval.
+    """
+
+    def __init__(self, seed):
+        self.bits = np.random.default_rng(seed).bit_generator
+        self.spare = None  # the high half of the last 64-bit output, when not used yet
+
+    def read(self, k: int) -> np.ndarray:
+        head = []
+        if k and self.spare is not None:
+            head, k, self.spare = [self.spare], k - 1, None
+        raw = _halves(self.bits.random_raw((k + 1) // 2)) if k else np.empty(0, np.uint32)
+        if k % 2:
+            self.spare, raw = raw[-1:].copy(), raw[:k]
+        return np.concatenate(head + [raw]) if head else raw
+
+    def skip(self, k: int) -> None:
+        if k and self.spare is not None:
+            k, self.spare = k - 1, None
+        if k // 2:
+            self.bits.advance(int(k) // 2)
+        if k % 2:
+            self.spare = _halves(self.bits.random_raw(1))[1:].copy()
+
+
+_PACK = 21  # bits per packed count (sentences, negative, positive) in one int64
+
+
+def _replicates(bits, sizes, offsets, groups, score, packed, columns, single):
+    """(nb, len(groups), 3) statistics of one block of draws: ``bits`` (nb, units of ``groups``).
+
+    Counts come from ``packed`` (one int64 per unit: sentences, negative and positive sentences in
+    ``_PACK`` bits each; for sentence units only negative and positive) or from ``columns``."""
+    slot_group = np.repeat(groups, sizes[groups])
+    starts = np.cumsum(sizes[groups]) - sizes[groups]
+    # a uniform integer below the group's size from 32 random bits: (r * size) >> 32 (bias < size / 2**32)
+    draw = np.multiply(bits, sizes[slot_group].astype(np.uint64), dtype=np.uint64)
+    np.right_shift(draw, np.uint64(32), out=draw)
+    draw = draw.view(np.int64)
+    draw += offsets[slot_group]
+    s = np.add.reduceat(score[draw], starts, axis=1)
+    if single:  # sentence units: one sentence each
+        n = np.broadcast_to(sizes[groups].astype(np.float64), s.shape)
+    if packed is not None and single:
+        code = np.add.reduceat(packed[draw], starts, axis=1)
+        neg, pos = code & ((1 << _PACK) - 1), code >> _PACK
+    elif packed is not None:
+        code = np.add.reduceat(packed[draw], starts, axis=1)
+        mask = (1 << _PACK) - 1
+        n, neg, pos = code & mask, (code >> _PACK) & mask, code >> (2 * _PACK)
+    else:
+        sums = [np.add.reduceat(c[draw], starts, axis=1, dtype=np.int64) for c in columns[int(single):]]
+        n, neg, pos = ([n] if single else []) + sums
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.stack([s / n, neg / n, pos / n], axis=-1)
+
+
+def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=2_000_000, wanted=None):
     """Percentile intervals of ratio estimators, resampling units within groups.
 
     ``values`` is (U, 4): per unit sum of scores, sentences, negative and positive sentences;
     units sorted by group. Returns (G, 3, 2): low/high for mean, share_negative, share_positive.
     Replicates are drawn in blocks of at most ``budget`` resampled units, so memory stays bounded.
+    ``wanted`` (bool, G): compute these groups only (the others NaN); their draws, and so their
+    intervals, are the same as when every group is computed (the stretches of the random stream
+    the others would use are skipped).
     """
     out = np.full((n_groups, 3, 2), np.nan)
     if n_boot <= 0 or n_groups == 0:
         return out
-    rng = np.random.default_rng(seed)
+    wanted = np.ones(n_groups, dtype=bool) if wanted is None else np.asarray(wanted, dtype=bool)
+    stream = _Stream(seed)
     sizes = np.bincount(group_codes, minlength=n_groups)
     offsets = np.cumsum(sizes) - sizes
     alpha = (1 - level) / 2
     score = np.ascontiguousarray(values[:, 0])
     counts = values[:, 1:].astype(np.int64)
     single = bool((counts[:, 0] == 1).all())  # sentence units: only the score and its class vary
-    small = counts.max(initial=0) < 128
-    n_col = counts[:, 0].astype(np.int8 if small else np.int64)
-    neg_col = counts[:, 1].astype(np.int8 if small else np.int64)
-    pos_col = counts[:, 2].astype(np.int8 if small else np.int64)
+    # the three counts in one integer when no group's resampled sums can overflow their bits
+    top = np.zeros(n_groups, dtype=np.int64)
+    if len(counts):
+        np.maximum.at(top, group_codes, counts[:, 0])
+    packed = columns = None
+    if (sizes * top < (1 << _PACK)).all():
+        packed = counts[:, 0] + (counts[:, 1] << _PACK) + (counts[:, 2] << (2 * _PACK))
+        if single:
+            packed = counts[:, 1] + (counts[:, 2] << _PACK)
+    else:
+        small = counts.max(initial=0) < 128
+        columns = [counts[:, i].astype(np.int8 if small else np.int64) for i in range(3)]
     g = 0
     while g < n_groups:
         # a chunk of whole groups with at most `budget` resampled units per replicate block
@@ -476,64 +558,49 @@ def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=2_0
             units += sizes[h]
             h += 1
         chunk = np.arange(g, h)
-        slot_group = np.repeat(chunk, sizes[chunk])
-        starts = np.cumsum(sizes[chunk]) - sizes[chunk]
-        high = sizes[slot_group].astype(np.uint64)
-        base = offsets[slot_group]
         block = max(1, budget // max(units, 1))
+        mine = chunk[wanted[chunk]]
+        g = h
+        if not len(mine):
+            stream.skip(n_boot * units)
+            continue
+        # the wanted groups' columns of each replicate row: runs of adjacent groups
+        col_start = np.cumsum(sizes[chunk]) - sizes[chunk]
+        runs = []
+        for i in np.flatnonzero(wanted[chunk]):
+            a, b = int(col_start[i]), int(col_start[i] + sizes[chunk[i]])
+            if runs and runs[-1][1] == a:
+                runs[-1][1] = b
+            else:
+                runs.append([a, b])
+        every = len(mine) == len(chunk)
         reps = []
         for b0 in range(0, n_boot, block):
             nb = min(block, n_boot - b0)
-            # uniform integers below `high` from 32 random bits: (r * high) >> 32 (bias < high / 2**32)
-            bits = rng.integers(0, 2**32, size=(nb, units), dtype=np.uint32)
-            draw = ((bits * high) >> np.uint64(32)).astype(np.int64) + base
-            s = np.add.reduceat(score[draw], starts, axis=1)
-            n = (np.broadcast_to(sizes[chunk].astype(np.float64), s.shape) if single
-                 else np.add.reduceat(n_col[draw], starts, axis=1, dtype=np.int64))
-            neg = np.add.reduceat(neg_col[draw], starts, axis=1, dtype=np.int64)
-            pos = np.add.reduceat(pos_col[draw], starts, axis=1, dtype=np.int64)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                reps.append(np.stack([s / n, neg / n, pos / n], axis=-1))  # (nb, groups, 3)
+            if every:
+                bits = stream.read(nb * units).reshape(nb, units)
+            else:
+                rows = []
+                for _ in range(nb):
+                    at = 0
+                    for a, b in runs:
+                        stream.skip(a - at)
+                        rows.append(stream.read(b - a))
+                        at = b
+                    stream.skip(units - at)
+                bits = np.concatenate(rows).reshape(nb, -1)
+            reps.append(_replicates(bits, sizes, offsets, mine, score, packed, columns, single))
         stats = np.concatenate(reps, axis=0)
         q = np.quantile(stats, [alpha, 1 - alpha], axis=0)  # (2, groups, 3)
-        out[chunk] = np.moveaxis(q, 0, -1)
-        g = h
-    out[sizes < 2] = np.nan
-    return out
-    rng = np.random.default_rng(seed)
-    sizes = np.bincount(group_codes, minlength=n_groups)
-    offsets = np.cumsum(sizes) - sizes
-    alpha = (1 - level) / 2
-    g = 0
-    while g < n_groups:
-        # a chunk of whole groups with at most `budget` resampled units per replicate block
-        h, units = g, 0
-        while h < n_groups and (h == g or (units + sizes[h]) * min(n_boot, 200) <= budget):
-            units += sizes[h]
-            h += 1
-        chunk = np.arange(g, h)
-        slot_group = np.repeat(chunk, sizes[chunk])
-        starts = np.cumsum(sizes[chunk]) - sizes[chunk]
-        block = max(1, budget // max(units, 1))
-        reps = []
-        for b0 in range(0, n_boot, block):
-            nb = min(block, n_boot - b0)
-            draw = offsets[slot_group] + (rng.random((nb, units)) * sizes[slot_group]).astype(np.int64)
-            sums = np.add.reduceat(values[draw], starts, axis=1)  # (nb, groups, 4)
-            reps.append(sums)
-        sums = np.concatenate(reps, axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            stats = sums[..., [0, 2, 3]] / sums[..., [1]]  # (B, groups, 3)
-        q = np.quantile(stats, [alpha, 1 - alpha], axis=0)  # (2, groups, 3)
-        out[chunk] = np.moveaxis(q, 0, -1)
-        g = h
+        out[mine] = np.moveaxis(q, 0, -1)
     out[sizes < 2] = np.nan
     return out
 
 
 def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", cluster_column: str | None = "doc_id",
                    negative: float = NEGATIVE_THRESHOLD, positive: float = POSITIVE_THRESHOLD,
-                   n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+                   n_boot: int = 1000, level: float = 0.95, seed: int = 0,
+                   intervals: int | None = None) -> pd.DataFrame:
     """Mean sentence score and shares of negative / positive sentences per group, with intervals.
 
     Parameters
@@ -555,6 +622,11 @@ def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", c
         Confidence level of the percentile intervals.
     seed : int
         Seed of the random generator: the same input and seed give the same intervals.
+    intervals : int, optional
+        Compute the intervals of the ``intervals`` groups with the most sentences only (and of
+        any group tied with the last of them); the other groups get NaN intervals. The intervals
+        computed are exactly those computed without this option (the same draws), at a fraction
+        of the cost when a table shows only its largest groups. ``None``: every group.
 
     Returns
     -------
@@ -596,9 +668,15 @@ def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", c
     values = np.column_stack([np.bincount(unit_code, weights=w, minlength=n_unit_rows)
                               for w in (score, None, negative_rows, positive_rows)]).astype("float64")
     totals = np.column_stack([np.bincount(unit_group, weights=values[:, i], minlength=n_groups) for i in range(4)])
-    ci = _bootstrap(unit_group, values, n_groups, n_boot=n_boot, level=level, seed=seed)
-    out = pd.DataFrame({c: data[c].to_numpy()[group_first] for c in by}) if by else pd.DataFrame(index=pd.RangeIndex(1))
     n = totals[:, 1]
+    wanted = None
+    if intervals is not None and intervals < n_groups:
+        wanted = n >= (np.sort(n)[::-1][intervals - 1] if intervals > 0 else np.inf)
+    ci = _bootstrap(unit_group, values, n_groups, n_boot=n_boot, level=level, seed=seed, wanted=wanted)
+    # the group values of each group's first row (taken before converting: a column of strings
+    # turns into Python objects only for the rows kept)
+    out = (pd.DataFrame({c: data[c].take(group_first).to_numpy() for c in by}) if by
+           else pd.DataFrame(index=pd.RangeIndex(1)))
     out["n_sentences"] = n.astype("int64")
     out["n_documents"] = np.bincount(unit_group, minlength=n_groups).astype("int64")
     for i, name in enumerate(["mean", "share_negative", "share_positive"]):
