@@ -485,34 +485,31 @@ class _Stream:
             self.spare = _halves(self.bits.random_raw(1))[1:].copy()
 
 
-_PACK = 21  # bits per packed count (sentences, negative, positive) in one int64
-
-
-def _replicates(bits, sizes, offsets, groups, score, packed, columns, single):
+def _replicates(bits, sizes, offsets, groups, score, packed, width, n_column):
     """(nb, len(groups), 3) statistics of one block of draws: ``bits`` (nb, units of ``groups``).
 
-    Counts come from ``packed`` (one int64 per unit: sentences, negative and positive sentences in
-    ``_PACK`` bits each; for sentence units only negative and positive) or from ``columns``."""
+    ``packed``: per unit, negative + positive sentences << ``width`` (+ sentences << 2 ``width``
+    when ``n_column`` is ``"packed"``), so one gather and one sum give the counts; ``n_column``
+    ``None``: units of one sentence each, else an array of sentences per unit."""
     slot_group = np.repeat(groups, sizes[groups])
     starts = np.cumsum(sizes[groups]) - sizes[groups]
     # a uniform integer below the group's size from 32 random bits: (r * size) >> 32 (bias < size / 2**32)
-    draw = np.multiply(bits, sizes[slot_group].astype(np.uint64), dtype=np.uint64)
+    one = len(groups) == 1  # one group: a scalar size and offset (no per-slot arrays)
+    draw = np.multiply(bits, np.uint64(sizes[groups[0]]) if one else sizes[slot_group].astype(np.uint64),
+                       dtype=np.uint64)
     np.right_shift(draw, np.uint64(32), out=draw)
     draw = draw.view(np.int64)
-    draw += offsets[slot_group]
+    draw += offsets[groups[0]] if one else offsets[slot_group]
     s = np.add.reduceat(score[draw], starts, axis=1)
-    if single:  # sentence units: one sentence each
+    code = np.add.reduceat(packed[draw], starts, axis=1)
+    mask = (1 << width) - 1
+    neg, pos = code & mask, (code >> width) & mask
+    if n_column is None:  # sentence units: one sentence each
         n = np.broadcast_to(sizes[groups].astype(np.float64), s.shape)
-    if packed is not None and single:
-        code = np.add.reduceat(packed[draw], starts, axis=1)
-        neg, pos = code & ((1 << _PACK) - 1), code >> _PACK
-    elif packed is not None:
-        code = np.add.reduceat(packed[draw], starts, axis=1)
-        mask = (1 << _PACK) - 1
-        n, neg, pos = code & mask, (code >> _PACK) & mask, code >> (2 * _PACK)
+    elif isinstance(n_column, str):
+        n = code >> (2 * width)
     else:
-        sums = [np.add.reduceat(c[draw], starts, axis=1, dtype=np.int64) for c in columns[int(single):]]
-        n, neg, pos = ([n] if single else []) + sums
+        n = np.add.reduceat(n_column[draw], starts, axis=1, dtype=np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.stack([s / n, neg / n, pos / n], axis=-1)
 
@@ -538,18 +535,20 @@ def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=2_0
     score = np.ascontiguousarray(values[:, 0])
     counts = values[:, 1:].astype(np.int64)
     single = bool((counts[:, 0] == 1).all())  # sentence units: only the score and its class vary
-    # the three counts in one integer when no group's resampled sums can overflow their bits
+    # the counts of a unit in one integer, in fields wide enough for any group's resampled sums
     top = np.zeros(n_groups, dtype=np.int64)
     if len(counts):
         np.maximum.at(top, group_codes, counts[:, 0])
-    packed = columns = None
-    if (sizes * top < (1 << _PACK)).all():
-        packed = counts[:, 0] + (counts[:, 1] << _PACK) + (counts[:, 2] << (2 * _PACK))
-        if single:
-            packed = counts[:, 1] + (counts[:, 2] << _PACK)
+    width = max(1, int((sizes * top).max(initial=0)).bit_length())
+    if width > 31:
+        raise ValueError("a group of over 2**31 sentences: too large for the bootstrap")
+    packed = counts[:, 1] + (counts[:, 2] << width)
+    if single:
+        n_column = None
+    elif 3 * width <= 63:
+        packed, n_column = packed + (counts[:, 0] << (2 * width)), "packed"
     else:
-        small = counts.max(initial=0) < 128
-        columns = [counts[:, i].astype(np.int8 if small else np.int64) for i in range(3)]
+        n_column = counts[:, 0].astype(np.int16 if top.max(initial=0) < 2**15 else np.int64)
     g = 0
     while g < n_groups:
         # a chunk of whole groups with at most `budget` resampled units per replicate block
@@ -589,7 +588,7 @@ def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=2_0
                         at = b
                     stream.skip(units - at)
                 bits = np.concatenate(rows).reshape(nb, -1)
-            reps.append(_replicates(bits, sizes, offsets, mine, score, packed, columns, single))
+            reps.append(_replicates(bits, sizes, offsets, mine, score, packed, width, n_column))
         stats = np.concatenate(reps, axis=0)
         q = np.quantile(stats, [alpha, 1 - alpha], axis=0)  # (2, groups, 3)
         out[mine] = np.moveaxis(q, 0, -1)
@@ -769,12 +768,22 @@ def _sentence_keys(left: pd.DataFrame, right: pd.DataFrame):
 
 
 def _join_sentences(data: pd.DataFrame, other: pd.DataFrame, columns) -> pd.DataFrame:
-    """``data.merge(other[["doc_id", "sent_id", *columns]], on=["doc_id", "sent_id"])``, on integer keys."""
+    """``data.merge(other[["doc_id", "sent_id", *columns]], on=["doc_id", "sent_id"])``, on integer keys.
+
+    Only the rows of ``data`` whose sentence ``other`` holds are joined (a filter on the keys
+    first: a few actors' sentences are a small part of all)."""
     left, right = _sentence_keys(data, other)
     right_side = other[list(columns)].reset_index(drop=True).assign(_key=right)
     right_side = right_side[right >= 0]
-    joined = data.reset_index(drop=True).assign(_key=left).merge(right_side, on="_key")
+    hit = (left >= 0) & _isin(left, right[right >= 0])
+    kept = data.reset_index(drop=True)[hit].reset_index(drop=True)
+    joined = kept.assign(_key=left[hit]).merge(right_side, on="_key")
     return joined.drop(columns="_key")
+
+
+def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``np.isin`` through a hash table of ``wanted`` (a few thousand keys among millions)."""
+    return pd.Index(pd.unique(wanted)).get_indexer(values) >= 0 if len(wanted) else np.zeros(len(values), bool)
 
 
 def _with_period(table, documents, period, *, id_column="doc_id", date_column="date"):
@@ -907,10 +916,29 @@ def _slim(data: pd.DataFrame, extra, options) -> pd.DataFrame:
 
 
 def _sentence_actors(mentions: pd.DataFrame, actors=None) -> pd.DataFrame:
-    m = mentions[["doc_id", "sent_id", "actor"]].drop_duplicates()
-    if actors is not None:
+    """One row per sentence and actor named in it (the first mention's row), of ``actors`` only."""
+    m = mentions[["doc_id", "sent_id", "actor"]]
+    if actors is not None:  # first the actors asked for (a mention's duplicates name the same actor)
         m = m[m["actor"].isin(list(actors))]
-    return m
+    if not len(m):
+        return m
+    # duplicates found on one integer per row (sentence and actor) rather than on three columns
+    docs = _codes(m["doc_id"])
+    names = _codes(m["actor"])
+    sent = m["sent_id"].to_numpy()
+    width = int(sent.max()) + 1 if np.issubdtype(sent.dtype, np.integer) and sent.min() >= 0 else 0
+    if not width or (int(docs.max()) + 1) * width * (int(names.max()) + 1) >= 2**62:
+        return m.drop_duplicates()
+    key = (docs * width + sent.astype(np.int64)) * (int(names.max()) + 1) + names
+    return m[~pd.Series(key).duplicated().to_numpy()]
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """Integer codes of a column, equal for equal values (missing values one code)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        return np.where(codes < 0, len(column.cat.categories), codes)
+    return pd.factorize(column, use_na_sentinel=False)[0].astype(np.int64)
 
 
 def _with_baseline(tone, data, by_extra, options):
@@ -1068,7 +1096,7 @@ def find_tone_evidence(sentiment: pd.DataFrame, sentences: pd.DataFrame, *, ment
         hits = m.groupby(["doc_id", "sent_id"])["actor"].nunique()
         keep = hits[hits == len(set(wanted))].reset_index()[["doc_id", "sent_id"]]
         rows, kept = _sentence_keys(data, keep)  # an inner join on unique sentences: a filter
-        data = data[(rows >= 0) & np.isin(rows, kept)].reset_index(drop=True)
+        data = data[(rows >= 0) & _isin(rows, kept)].reset_index(drop=True)
     if documents is not None:
         dates = documents[["doc_id", date_column]].drop_duplicates("doc_id")
         data = data.reset_index(drop=True).assign(
