@@ -141,9 +141,16 @@ One Two Three Several Such What Who Which Why How Officials Earlier Later Last N
 Also Instead Under Over From For With Without By To Among""".split())
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
-_NEWLINE = re.compile(r"\n")
-_BOUNDARY = re.compile(r"""(\.\.\.|…|[.!?]+)(["'”’»)\]]*)\s+(?=["'“‘«(\[]*(\S))""")
-_PREV_WORD = re.compile(r"""["'“‘«(\[]*([^\s"'“‘«(\[]*)\Z""")
+_LINE = re.compile(r"\S(?:[^\n]*\S)?")  # a line without its leading and trailing whitespace
+# A sentence-final mark: ``...``, ``…`` or a run of ``.!?`` (tried in that order), closing quotes
+# or brackets, whitespace, then (looked at, not taken) opening quotes and the next character. The
+# mark is written as its first character, then what may follow it, so that the pattern starts
+# with a character set and the regex engine skips to candidates quickly (a leading group of
+# alternatives makes it try every position: twice as slow); the matches are the same as those of
+# (\.\.\.|…|[.!?]+)(["'”’»)\]]*)\s+(?=["'“‘«(\[]*(\S)).
+_BOUNDARY = re.compile(r"""([.!?…](?:(?<=\.)\.\.|(?<=[.!?])[.!?]*|(?<=…)))(["'”’»)\]]*)\s+(?=["'“‘«(\[]*(\S))""")
+_OPENING_QUOTES = "\"'“‘«(["
+_FOLLOWING_WORD = re.compile(r"""["'“‘«(\[]*([\w']+)""")
 _INITIAL = re.compile(r"[A-Z]\Z")
 
 
@@ -156,11 +163,23 @@ def normalize_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+def _normalized_lengths(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``len(normalize_whitespace(text[a:b]))`` for each trimmed span ``(a, b)``: its length, less
+    its whitespace characters, plus one for each run of them (counted with numpy)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = np.flatnonzero(_whitespace_table()[np.minimum(codes, 0x3001)])
+    runs = space[np.concatenate(([True], np.diff(space) > 1))] if len(space) else space
+    n_space = np.searchsorted(space, ends) - np.searchsorted(space, starts)
+    n_runs = np.searchsorted(runs, ends) - np.searchsorted(runs, starts)
+    return (ends - starts) - n_space + n_runs
+
+
 def _paragraph_spans(text: str):
     """(start, end) of each non-empty paragraph, whitespace-trimmed."""
-    splitter = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
+    if not _BLANK_LINE.search(text):  # each line a paragraph: its first to its last non-space
+        return [match.span() for match in _LINE.finditer(text)]
     spans, pos = [], 0
-    for match in splitter.finditer(text):
+    for match in _BLANK_LINE.finditer(text):
         spans.append((pos, match.start()))
         pos = match.end()
     spans.append((pos, len(text)))
@@ -175,15 +194,26 @@ def _paragraph_spans(text: str):
     return out
 
 
-def _is_boundary(para: str, match, titles, maybes) -> bool:
+def _previous_word(text: str, start: int, end: int) -> str:
+    """The word ending at ``end`` (after ``start``): the last run of non-space characters before
+    ``end``, from after its last opening quote or bracket; empty when whitespace comes right before
+    ``end``. (As the regex ``["'“‘«(\[]*([^\s"'“‘«(\[]*)\Z`` searched in ``text[start:end]``.)"""
+    if end <= start or text[end - 1].isspace():
+        return ""
+    run = text[start:end].rsplit(None, 1)[-1]
+    cut = max(run.rfind(q) for q in _OPENING_QUOTES)
+    return run[cut + 1:]
+
+
+def _is_boundary(text: str, pstart: int, match, titles, maybes) -> bool:
+    """Whether a :data:`_BOUNDARY` match in the paragraph starting at ``pstart`` ends a sentence."""
     punct = match.group(1)
     nxt = match.group(3)
     if not (nxt.isupper() or nxt.isdigit()):
         return False
     if punct != "." or match.group(2):
         return True
-    prev = _PREV_WORD.search(para, 0, match.start(1))
-    word = prev.group(1) if prev else ""
+    word = _previous_word(text, pstart, match.start(1))
     if not word:
         return True
     if word in titles:
@@ -191,22 +221,9 @@ def _is_boundary(para: str, match, titles, maybes) -> bool:
     if _INITIAL.match(word):
         return False
     if word in maybes or word.lower() in maybes:
-        following = re.match(r"""["'“‘«(\[]*([\w']+)""", para[match.end():])
+        following = _FOLLOWING_WORD.match(text, match.end())
         return bool(following and following.group(1) in _OPENERS)
     return True
-
-
-def _split_paragraph(para: str):
-    """(start, end) of each sentence within one paragraph string."""
-    titles, maybes = _abbreviations()
-    spans, start = [], 0
-    for match in _BOUNDARY.finditer(para):
-        if _is_boundary(para, match, titles, maybes):
-            end = match.start(2) + len(match.group(2))
-            spans.append((start, end))
-            start = match.end()
-    spans.append((start, len(para)))
-    return [(s, e) for s, e in spans if para[s:e].strip()]
 
 
 def split_paragraphs(documents: pd.DataFrame, *, id_column: str = "doc_id", text_column: str = "text") -> pd.DataFrame:
@@ -283,21 +300,62 @@ def split_sentences(
     ['Mr. Smith met Gen. Lee.', 'They talked.']
     """
     skip = frozenset(boilerplate) if boilerplate is not None else frozenset()
-    rows = []
-    for doc_id, text in zip(documents[id_column], documents[text_column]):
-        sent_id = 0
-        for pid, (pstart, pend) in enumerate(_paragraph_spans(text)):
-            para = text[pstart:pend]
-            if skip and normalize_whitespace(para) in skip:
-                continue
-            for start, end in _split_paragraph(para):
-                chunk = para[start:end]
-                lead = len(chunk) - len(chunk.lstrip())
-                tail = len(chunk.rstrip())
-                s, e = pstart + start + lead, pstart + start + tail
-                rows.append((doc_id, sent_id, pid, s, e, text[s:e]))
-                sent_id += 1
-    return _frame(rows, SENTENCE_COLUMNS, id_column)
+    titles, maybes = _abbreviations()
+    ids = documents[id_column].to_numpy(dtype=object)
+    texts = documents[text_column].tolist()
+    # All documents joined (one newline apart), paragraphs and boundaries in joined offsets.
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    doc_starts = np.cumsum(lengths) - lengths
+    joined = "\n".join(texts)
+    p_start, p_end, p_doc, p_id = [], [], [], []
+    for doc, (text, base) in enumerate(zip(texts, doc_starts.tolist())):
+        spans = _paragraph_spans(text)
+        p_start.extend(base + a for a, _ in spans)
+        p_end.extend(base + b for _, b in spans)
+        p_doc.extend([doc] * len(spans))
+        p_id.extend(range(len(spans)))
+    p_start, p_end = np.asarray(p_start, dtype=np.int64), np.asarray(p_end, dtype=np.int64)
+    p_doc, p_id = np.asarray(p_doc, dtype=np.int64), np.asarray(p_id, dtype=np.int64)
+    kept = np.ones(len(p_start), dtype=bool)
+    if skip and len(p_start):
+        # only paragraphs as long as a boilerplate text once normalised can be one
+        ask = np.flatnonzero(np.isin(_normalized_lengths(joined, p_start, p_end), list({len(t) for t in skip})))
+        kept[ask] = np.fromiter((normalize_whitespace(joined[a:b]) not in skip
+                                 for a, b in zip(p_start[ask].tolist(), p_end[ask].tolist())), dtype=bool, count=len(ask))
+    # One pass of the boundary pattern over all the text. A match inside a paragraph is the
+    # match the paragraph alone gives (paragraphs are trimmed and separated by whitespace only);
+    # one that runs past a paragraph's end is not one of the paragraph's (it ends where the next
+    # paragraph starts, where the paragraph alone would be scanned from).
+    matches = list(_BOUNDARY.finditer(joined))
+    m_start = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+    m_end = np.fromiter((m.end() for m in matches), dtype=np.int64, count=len(matches))
+    m_para = np.searchsorted(p_start, m_start, side="right") - 1
+    cut_end, next_start = [], []
+    for i in np.flatnonzero((m_end < p_end[m_para]) & kept[m_para]).tolist():
+        match = matches[i]
+        if _is_boundary(joined, int(p_start[m_para[i]]), match, titles, maybes):
+            cut_end.append(match.end(2))
+            next_start.append(match.end())
+    # Sentences: each kept paragraph cut at its boundaries. Every piece starts and ends with a
+    # non-space character (a trimmed paragraph's ends, the mark before a cut, the character the
+    # boundary looked at after one), so none is empty or needs trimming.
+    starts = np.sort(np.concatenate([p_start[kept], np.asarray(next_start, dtype=np.int64)]))
+    ends = np.sort(np.concatenate([p_end[kept], np.asarray(cut_end, dtype=np.int64)]))
+    para = np.searchsorted(p_start, starts, side="right") - 1
+    doc = p_doc[para]
+    first = np.searchsorted(doc, np.arange(len(texts)))  # sentences are in document order
+    base = doc_starts[doc]
+    frame = pd.DataFrame({
+        "doc_id": pd.array(ids[doc], dtype=str),
+        "sent_id": np.arange(len(starts), dtype=np.int64) - first[doc],
+        "paragraph_id": p_id[para],
+        "start": starts - base,
+        "end": ends - base,
+        "text": pd.array([joined[a:b] for a, b in zip(starts.tolist(), ends.tolist())], dtype=str),
+    })
+    if id_column != "doc_id":
+        frame = frame.rename(columns={"doc_id": id_column})
+    return frame
 
 
 _TOKEN = re.compile(
