@@ -41,6 +41,7 @@ from .plots import plot_articles_over_time, plot_lengths
 # -- frequency
 from .frequency import (
     compare_frequencies,
+    count_document_terms,
     count_ngrams,
     count_terms,
     count_trends,
@@ -54,6 +55,8 @@ from .frequency import (
     score_tfidf,
     select_top_terms,
 )
+# -- counts kept beside the cache
+from .counts import read_lengths, read_terms
 # -- frequency plots and explorer
 from .plots import plot_dispersion, plot_keyness, plot_top_terms, plot_trends
 from .widgets import FrequencyExplorer, explore_frequencies

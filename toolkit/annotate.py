@@ -987,19 +987,24 @@ def _frame_digest(table: pd.DataFrame) -> str:
 
 
 def _sweep(out: Path, tables: dict):
-    """Delete shard files the manifest does not list (superseded, or left by a killed run)."""
-    for name in TABLES:
+    """Delete shard files the manifest does not list (superseded, or left by a killed run).
+
+    The counts derived from the tokens shards (:mod:`toolkit.counts`) go with their tokens shard.
+    """
+    from .counts import DERIVED_TABLES
+
+    for name in TABLES + DERIVED_TABLES:
         folder = out / f"{name}.parquet"
         if not folder.is_dir():
             continue
-        listed = set(tables.get(name, {}).get("shards", {}))
+        listed = set(tables.get("tokens" if name in DERIVED_TABLES else name, {}).get("shards", {}))
         for path in folder.iterdir():
             if path.name not in listed:
                 with contextlib.suppress(OSError):
                     path.unlink()
 
 
-def read_table(out, name: str, *, columns=None, manifest=None) -> pd.DataFrame:
+def read_table(out, name: str, *, columns=None, manifest=None, ids=None) -> pd.DataFrame:
     """Read one table of an annotation cache, exactly the shards its manifest lists.
 
     Parameters
@@ -1010,6 +1015,8 @@ def read_table(out, name: str, *, columns=None, manifest=None) -> pd.DataFrame:
         ``documents``, ``problems``, ``sentences``, ``tokens``, ``mentions`` or ``sentiment``.
     columns : list of str, optional
         Read only these columns.
+    ids : collection of str, optional
+        Read only these documents' rows (only the shards that hold them are opened).
 
     Returns
     -------
@@ -1028,7 +1035,11 @@ def read_table(out, name: str, *, columns=None, manifest=None) -> pd.DataFrame:
     entry = manifest["tables"].get(name)
     if entry is None:
         raise CacheError(out, f"the cache has no {name!r} table (annotate with the option that makes it)")
-    paths = [out / f"{name}.parquet" / shard for shard in entry["shards"]]
+    shards = entry["shards"]
+    if ids is not None:
+        ids = set(ids)
+        shards = {shard: docs for shard, docs in shards.items() if not ids.isdisjoint(docs)}
+    paths = [out / f"{name}.parquet" / shard for shard in shards]
     missing = [p for p in paths if not p.is_file()]
     if missing:
         raise CacheError(missing[0], "a shard listed in the manifest is missing; run annotate again")
@@ -1038,6 +1049,10 @@ def read_table(out, name: str, *, columns=None, manifest=None) -> pd.DataFrame:
         table = pa.concat_tables([pq.read_table(p, columns=columns) for p in paths], promote_options="default")
     except (pa.ArrowException, OSError) as err:
         raise CacheError(out / f"{name}.parquet", f"cannot read the cache: {err}") from None
+    if ids is not None:
+        import pyarrow.compute as pc
+
+        table = table.filter(pc.is_in(table["doc_id"], value_set=pa.array(sorted(ids), table["doc_id"].type)))
     frame = table.to_pandas()
     order = [c for c in ("doc_id", "sent_id", "position", "start") if c in frame.columns]
     if name == "problems" or not order:
@@ -1084,16 +1099,28 @@ class Annotations:
         """Ids of the near-duplicates left out of the tables (unless ``all_documents``)."""
         return list(self.manifest.get("excluded", []))
 
-    def read(self, name: str, *, columns=None) -> pd.DataFrame:
-        """Read table ``name`` (optionally only some columns).
+    def read(self, name: str, *, columns=None, ids=None) -> pd.DataFrame:
+        """Read table ``name`` (optionally only some columns, or only some documents' rows).
 
         Per-document tables leave out the near-duplicates that keeping one article per cluster
-        excludes, unless the cache was opened with ``all_documents=True``.
+        excludes, unless the cache was opened with ``all_documents=True``. ``ids`` reads only
+        the shards holding those documents (the texts of a few articles, say).
         """
-        table = read_table(self.path, name, columns=columns, manifest=self.manifest)
+        table = read_table(self.path, name, columns=columns, manifest=self.manifest, ids=ids)
         if self.excluded and not self.all_documents and name not in CORPUS_TABLES and "doc_id" in table:
             table = table[~table["doc_id"].isin(self.excluded)].reset_index(drop=True)
         return table
+
+    def read_metadata(self) -> pd.DataFrame:
+        """The documents table without the texts: one row per document, every column but ``text``.
+
+        Reads a small part of the cache (the texts are most of it): for counts, dates and sources.
+        """
+        shards = list(self.manifest["tables"]["documents"]["shards"])
+        if not shards:
+            return self.documents.drop(columns=["text"], errors="ignore")
+        names = [n for n in pq.read_schema(self.path / "documents.parquet" / shards[0]).names if n != "text"]
+        return self.read("documents", columns=names)
 
     @cached_property
     def boilerplate(self) -> pd.DataFrame:

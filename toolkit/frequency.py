@@ -39,6 +39,7 @@ from .errors import CorpusError
 
 __all__ = [
     "count_terms",
+    "count_document_terms",
     "count_ngrams",
     "score_tfidf",
     "select_top_terms",
@@ -188,14 +189,19 @@ def _rank(frame: pd.DataFrame, group: list[str], value: str = "count") -> pd.Ser
     return ranks.astype("int64")
 
 
-def _count_pairs(key: np.ndarray, size: int):
-    """Distinct values of an integer key and how often each occurs."""
+def _count_pairs(key: np.ndarray, size: int, weights=None):
+    """Distinct values of an integer key and how often each occurs (each row ``weights`` times)."""
     if size <= 20_000_000 or (size <= 100_000_000 and size <= 4 * len(key)):
-        counts = np.bincount(key, minlength=size)
+        counts = np.bincount(key, weights=weights, minlength=size)
         present = np.flatnonzero(counts)
-        return present, counts[present]
+        return present, counts[present].astype(np.int64)
     if not len(key):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if weights is not None:
+        order = np.argsort(key, kind="stable")
+        ordered, weights = key[order], np.asarray(weights, dtype=np.int64)[order]
+        first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+        return ordered[first], np.add.reduceat(weights, first)
     ordered = np.sort(key)  # a sort reads memory in order: faster than hashing millions of distinct keys
     first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
     return ordered[first], np.diff(np.append(first, len(ordered)))
@@ -248,12 +254,16 @@ def _top_pairs(pair, count, n_terms, top):
 
 
 def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc_codes,
-                  total_by_group, docs_by_group, *, min_count: int, term_column: str = "term", top=None):
-    """count, total, per_10k, doc_freq, n_docs, rank from parallel code arrays."""
+                  total_by_group, docs_by_group, *, min_count: int, term_column: str = "term", top=None,
+                  weights=None):
+    """count, total, per_10k, doc_freq, n_docs, rank from parallel code arrays.
+
+    ``weights``: how many occurrences each row stands for (rows of counts per document and term).
+    """
     n_terms = max(len(vocab), 1)
     n_groups = max(len(group_values), 1)
     key = group_codes * n_terms + term_codes
-    pair, count = _count_pairs(key, n_groups * n_terms)
+    pair, count = _count_pairs(key, n_groups * n_terms, weights)
     keep = count >= min_count
     if top is not None:
         keep &= _top_pairs(pair, count, n_terms, int(top)) if len(pair) and top > 0 else False
@@ -328,8 +338,8 @@ class _Labels:
             else pieces[0]
 
 
-def _group_totals(group_codes, doc_codes, n_groups):
-    total = np.bincount(group_codes, minlength=n_groups)
+def _group_totals(group_codes, doc_codes, n_groups, weights=None):
+    total = np.bincount(group_codes, weights=weights, minlength=n_groups).astype(np.int64)
     if n_groups == 1:  # one group: its documents are the distinct documents
         return total, np.array([np.count_nonzero(np.bincount(doc_codes))], dtype=np.int64)
     if len(doc_codes):  # groups of whole documents (periods, sources): count each document once
@@ -463,13 +473,16 @@ def count_terms(
     top: int | None = None,
     id_column: str = "doc_id",
     date_column: str = "date",
+    count_column: str = "count",
 ) -> pd.DataFrame:
     """Count terms, overall or per group (document, source, day, week, month, year, ...).
 
     Parameters
     ----------
     tokens : pandas.DataFrame
-        One row per token (the tokens table).
+        One row per token (the tokens table), or one row per document and term with a
+        ``count_column`` (:func:`count_document_terms`, the cache's ``terms`` table): the same
+        counts from a table a tenth the size, counted once when the corpus was annotated.
     by : str or list of str, optional
         Grouping (see the module docstring); ``None`` counts the whole corpus.
     documents : pandas.DataFrame, optional
@@ -486,6 +499,8 @@ def count_terms(
         Keep only the ``top`` most frequent terms of each group (and those tied with the last):
         the first rows of the full table, with the same counts and ranks, without labelling,
         sorting and counting the documents of every rare term (millions of n-grams at scale).
+    id_column, date_column, count_column : str
+        Column names (``count_column`` is used only when ``tokens`` has it).
 
     Returns
     -------
@@ -503,15 +518,86 @@ def count_terms(
     >>> count_terms(tokens)[["term", "count", "per_10k", "doc_freq"]].values.tolist()
     [['war', 2, 5000.0, 1], ['and', 1, 2500.0, 1], ['peace', 1, 2500.0, 1]]
     """
+    weights = _weights(tokens, count_column, form)
+    if weights is not None:
+        form = "term" if form not in tokens.columns else form
     doc_codes, doc_uniques = _factorize(tokens[id_column])
     group_codes, names, group_values = _group_codes(tokens, by, documents, doc_codes, doc_uniques,
                                                     id_column=id_column, date_column=date_column)
     word = ~_punct_mask(tokens) if drop_punctuation else np.ones(len(tokens), dtype=bool)
-    total, n_docs = _group_totals(group_codes[word], doc_codes[word], len(group_values))
+    total, n_docs = _group_totals(group_codes[word], doc_codes[word], len(group_values),
+                                  None if weights is None else weights[word])
     keep = word & ~_stop_mask(tokens, form, drop_stopwords)
     term_codes, vocab = _factorize(tokens[form])
     return _counts_table(term_codes[keep], vocab, group_codes[keep], group_values, names,
-                         doc_codes[keep], total, n_docs, min_count=min_count, top=top)
+                         doc_codes[keep], total, n_docs, min_count=min_count, top=top,
+                         weights=None if weights is None else weights[keep])
+
+
+def _weights(tokens: pd.DataFrame, count_column: str, form: str):
+    """The occurrences each row stands for: None for a tokens table, the counts of a counts table."""
+    if count_column not in tokens.columns:
+        return None
+    if form not in tokens.columns and form not in ("norm", "term"):
+        raise ValueError(f"a table of counts per document has no {form!r} column: count it from the tokens table")
+    return tokens[count_column].to_numpy(dtype=np.int64)
+
+
+def count_document_terms(tokens: pd.DataFrame, *, form: str = "norm", id_column: str = "doc_id") -> pd.DataFrame:
+    """Count each term in each document: the tokens table reduced to one row per document and term.
+
+    This is the document-term matrix in tidy form (tidytext's ``count(document, word)``,
+    quanteda's ``dfm``). :func:`count_terms`, :func:`find_keywords` and :func:`count_trends`
+    (single words) accept it in place of the tokens table and give the same results; the
+    annotation cache keeps it as its ``terms`` table, counted once per document at annotation.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token (``doc_id``, ``form``, ``is_stop``, ``is_punct``).
+    form : str
+        Token column counted (``"norm"`` or ``"token"``).
+    id_column : str
+        Document id column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document and term: ``doc_id``, ``term``, ``count`` (occurrences in the
+        document), ``is_stop``, ``is_punct`` (the flags of the term's first occurrence). Documents
+        in order of first appearance, terms sorted within each document.
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "norm": ["war", ".", "war", "peace"],
+    ...     "is_stop": False, "is_punct": [False, True, False, False]})
+    >>> count_document_terms(tokens).values.tolist()
+    [['a', '.', 1, False, True], ['a', 'war', 2, False, False], ['b', 'peace', 1, False, False]]
+    """
+    doc_codes, doc_uniques = _factorize(tokens[id_column])
+    term_codes, vocab = _factorize(tokens[form])
+    n_terms = max(len(vocab), 1)
+    key = doc_codes * n_terms + term_codes
+    pair, first, count = np.unique(key, return_index=True, return_counts=True)
+    doc, term = pair // n_terms, pair % n_terms
+    labels = np.asarray(vocab.astype(str), dtype=object)
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[np.argsort(labels, kind="stable")] = np.arange(len(labels))
+    order = np.lexsort((rank[term], doc))
+    doc, term, count, first = doc[order], term[order], count[order], first[order]
+
+    def flag(name):
+        if name in tokens.columns:
+            return tokens[name].to_numpy(dtype=bool)[first]
+        return np.zeros(len(first), dtype=bool) if name == "is_stop" else _punct_mask(tokens)[first]
+
+    return pd.DataFrame({
+        id_column: pd.array(np.asarray(doc_uniques.astype(str), dtype=object)[doc], dtype=str),
+        "term": pd.array(labels[term], dtype=str),
+        "count": count.astype("int64"),
+        "is_stop": flag("is_stop"),
+        "is_punct": flag("is_punct"),
+    })
 
 
 def count_ngrams(
@@ -823,13 +909,15 @@ def find_keywords(
     sort: str = "keyness",
     id_column: str = "doc_id",
     date_column: str = "date",
+    count_column: str = "count",
 ) -> pd.DataFrame:
     """Keywords of a target subcorpus against a reference: a period, an outlet, or the whole corpus.
 
     Parameters
     ----------
     tokens : pandas.DataFrame
-        One row per token.
+        One row per token, or one row per document and term with a ``count_column`` (as in
+        :func:`count_terms`).
     target : selection
         The target documents: a list of doc_ids, a boolean mask aligned with ``documents``, or a
         mapping such as ``{"month": "2011-02"}``, ``{"outlet": "Reuters"}`` or ``{"year": [2011,
@@ -847,6 +935,8 @@ def find_keywords(
         Keep terms counted at least this often in target and reference together.
     sort : str
         Column to sort by, descending.
+    id_column, date_column, count_column : str
+        Column names.
 
     Returns
     -------
@@ -864,6 +954,9 @@ def find_keywords(
     ['truce', 1, 0]
     """
     # the terms of each side counted on codes: no copy of the tokens of either side
+    weights = _weights(tokens, count_column, form)
+    if weights is not None:
+        form = "term" if form not in tokens.columns else form
     doc_codes, doc_uniques = _factorize(tokens[id_column])
     term_codes, vocab = _factorize(tokens[form])
     word = ~_punct_mask(tokens) if drop_punctuation else np.ones(len(tokens), dtype=bool)
@@ -872,10 +965,13 @@ def find_keywords(
 
     def side(selected_docs):
         rows = selected_docs[doc_codes]
-        counts = np.bincount(term_codes[listed & rows], minlength=len(vocab))
+        chosen = listed & rows
+        counts = np.bincount(term_codes[chosen], weights=None if weights is None else weights[chosen],
+                             minlength=len(vocab)).astype(np.int64)
         present = np.flatnonzero(counts)
-        table = pd.DataFrame({"term": terms[present], "count": counts[present].astype("int64")})
-        return table, int(np.count_nonzero(word & rows))
+        table = pd.DataFrame({"term": terms[present], "count": counts[present]})
+        total = np.count_nonzero(word & rows) if weights is None else weights[word & rows].sum()
+        return table, int(total)
 
     def chosen(selection):
         picked = _select_documents(documents, selection, id_column=id_column, date_column=date_column)

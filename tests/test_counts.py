@@ -1,0 +1,90 @@
+"""Counts kept beside the annotation cache (toolkit.counts): terms per document and lengths."""
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit.counts import DERIVED_TABLES, read_lengths, read_terms
+
+
+def _write(folder, name, date, text):
+    (folder / name).write_text(f"date {date}\n{text}\n", encoding="utf-8")
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    # a: 2 sentences, words war war talks (3) + a comma and 2 full stops = 6 tokens
+    _write(folder, "000_a.txt", "2011-01-05", "War, war. Talks.")
+    # b: 1 sentence: peace talks (2 words) + 1 full stop = 3 tokens
+    _write(folder, "001_b.txt", "2011-02-01", "Peace talks.")
+    return folder
+
+
+def _annotate(corpus, cache):
+    return toolkit.annotate(corpus, cache, actors=None, scorers=[], duplicates_threshold=None, boilerplate_min_docs=None)
+
+
+def test_read_terms_counts_each_document_once(corpus, tmp_path):
+    ann = _annotate(corpus, tmp_path / "cache")
+    terms = read_terms(ann)
+    table = terms.astype({"doc_id": str, "term": str}).sort_values(["doc_id", "term"])
+    # a: ","=1 "."=2 talks=1 war=2; b: "."=1 peace=1 talks=1
+    assert table[["doc_id", "term", "count"]].values.tolist() == [
+        ["000_a", ",", 1], ["000_a", ".", 2], ["000_a", "talks", 1], ["000_a", "war", 2],
+        ["001_b", ".", 1], ["001_b", "peace", 1], ["001_b", "talks", 1]]
+    assert table["is_punct"].tolist() == [True, True, False, False, True, False, False]
+    # the counts were written next to the tokens shards, one per shard
+    shards = set(ann.manifest["tables"]["tokens"]["shards"])
+    for name in DERIVED_TABLES:
+        assert {p.name for p in (ann.path / f"{name}.parquet").iterdir()} == shards
+
+
+def test_counting_terms_from_the_counts_equals_counting_tokens(corpus, tmp_path):
+    ann = _annotate(corpus, tmp_path / "cache")
+    terms, tokens = read_terms(ann), ann.tokens
+    for by in (None, "month", "document"):
+        expected = toolkit.count_terms(tokens, by=by, documents=ann.documents)
+        pd.testing.assert_frame_equal(toolkit.count_terms(terms, by=by, documents=ann.documents), expected)
+    counts = toolkit.count_terms(terms)
+    # 5 words: war 2, talks 2 (one in each document), peace 1
+    assert counts.set_index("term").loc["talks", ["count", "doc_freq", "total"]].tolist() == [2, 2, 5]
+    keywords = toolkit.find_keywords(terms, ["000_a"])
+    assert keywords.set_index("term").loc["war", ["target_count", "reference_count"]].tolist() == [2, 0]
+
+
+def test_read_lengths_equals_measure_documents(corpus, tmp_path):
+    ann = _annotate(corpus, tmp_path / "cache")
+    lengths = read_lengths(ann)
+    assert lengths[["doc_id", "words", "tokens", "sentences"]].values.tolist() == [["000_a", 3, 6, 2], ["001_b", 2, 3, 1]]
+    assert "text" not in lengths.columns
+    expected = toolkit.measure_documents(ann.documents, ann.tokens, ann.sentences)
+    pd.testing.assert_frame_equal(lengths, expected)
+
+
+def test_counts_follow_a_changed_article(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    read_terms(_annotate(corpus, cache))
+    _write(corpus, "001_b.txt", "2011-02-01", "Peace talks failed.")
+    ann = _annotate(corpus, cache)
+    terms = read_terms(ann).astype({"doc_id": str, "term": str})
+    assert sorted(terms.loc[terms["doc_id"] == "001_b", "term"]) == [".", "failed", "peace", "talks"]
+    assert read_lengths(ann)["words"].tolist() == [3, 3]
+    # the old article's counts went with its tokens shard
+    shards = set(ann.manifest["tables"]["tokens"]["shards"])
+    assert {p.name for p in (cache / "terms.parquet").iterdir()} <= shards
+
+
+def test_counts_leave_out_excluded_near_duplicates(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    story = "Troops moved into Idlib on Monday, officials said, and the shelling stopped by the evening."
+    _write(folder, "000_a.txt", "2011-01-05", f"{story} Rebels left.")
+    _write(folder, "001_b.txt", "2011-01-06", f"{story} Rebels left!")  # a near-duplicate of a
+    ann = toolkit.annotate(folder, tmp_path / "cache", actors=None, scorers=[], duplicates_threshold=0.5)
+    assert ann.excluded == ["001_b"]
+    assert read_lengths(ann)["doc_id"].tolist() == ["000_a"]
+    assert set(read_terms(ann)["doc_id"].astype(str)) == {"000_a"}
+    everything = toolkit.Annotations(ann.path, all_documents=True)
+    assert set(read_terms(everything)["doc_id"].astype(str)) == {"000_a", "001_b"}
