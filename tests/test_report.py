@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -260,3 +261,17 @@ def test_an_unreadable_notebook_fails_alone(small_corpus, tmp_path):
     assert any(line.startswith("    FAILED 01-bad.ipynb") for line in lines)
     assert not (tmp_path / "out" / "01-bad.html").exists()
     assert "FAILED" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_notebooks_run_two_at_a_time_with_each_ones_lines_together(demo):
+    # the demo runs with the default jobs: 2 on a machine with two cores or more (CI has 2)
+    stdout = demo["stdout"]
+    if (os.cpu_count() or 1) >= 2:
+        assert "2 notebooks at a time (jobs=2)" in stdout
+    lines = stdout.splitlines()
+    for name in ("01-demo.ipynb", "02-broken.ipynb", "03-after.ipynb"):
+        done = next(i for i, line in enumerate(lines) if line.startswith(f"    {name}: "))
+        assert any(line.endswith(f"running {name}") for line in lines[:done])
+    if "02-broken.ipynb: FAILED" in stdout:  # the failure's own line follows its notebook's status line
+        at = next(i for i, line in enumerate(lines) if line.startswith("    02-broken.ipynb: "))
+        assert lines[at + 1].startswith("    FAILED 02-broken.ipynb")

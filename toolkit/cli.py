@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--notebooks", default="notebooks", help="folder of NN-name.ipynb notebooks")
     report.add_argument("--no-input", action="store_true", help="leave code cells out of the HTML (a reader's version)")
     report.add_argument("--tables", action="store_true", help="also write every shown table as CSV")
+    report.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="notebooks run at the same time (default: 2 with two or more cores; 1 needs the least memory)")
     _add_engine_options(report)
     return parser
 
@@ -165,7 +167,7 @@ def _report(args) -> int:
 
     _engine_environment(args)  # the notebooks' toolkit.annotate calls run on that engine
     return run_reports(corpus=args.corpus, actors=args.actors, out=args.out, params=args.param,
-                       notebooks=args.notebooks, no_input=args.no_input, tables=args.tables)
+                       notebooks=args.notebooks, no_input=args.no_input, tables=args.tables, jobs=args.jobs)
 
 
 def main(argv=None) -> int:

@@ -37,6 +37,7 @@ import datetime as _dt
 import hashlib
 import html as _html
 import json
+import os
 import re
 import sys
 import tempfile
@@ -608,7 +609,7 @@ def _resolve_actors(actors, corpus: Path, notebooks: Path):
 
 def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, notebooks="notebooks",
                    no_input: bool = False, tables: bool = False, cache=None, timeout: float | None = 1800,
-                   echo=print, progress: bool | None = None) -> list:
+                   echo=print, progress: bool | None = None, jobs: int | None = None) -> list:
     """Execute and render every notebook; the engine behind :func:`run_reports`.
 
     Parameters
@@ -634,7 +635,12 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
     echo : callable
         Where progress lines go.
     progress : bool, optional
-        Show a progress bar of cells per notebook (default: when stderr is a terminal).
+        Show a progress bar of cells per notebook (default: when stderr is a terminal; off when
+        several notebooks run at once).
+    jobs : int, optional
+        Notebooks run at the same time, each in its own kernel (default: 2 on a machine with two
+        or more cores, else 1). The reports are the same either way; on a large corpus each
+        notebook's tables take memory of their own, so ``jobs=1`` needs the least.
 
     Returns
     -------
@@ -686,11 +692,21 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
     echo(f"  actors: {actors_path or 'none'} ({actors_why}); cache: {base['cache'] or 'default'}"
          + (f"; parameters: {', '.join(f'{k}={v!r}' for k, v in overrides.items())}" if overrides else ""))
 
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
     from .corpus import read_corpus
 
     fallback = None
-    runs = []
-    for number, path in enumerate(paths, 1):
+    stamp_lock, echo_lock = threading.Lock(), threading.Lock()
+    jobs = max(1, min(int(jobs) if jobs else min(2, os.cpu_count() or 1), len(paths)))
+    if jobs > 1:
+        progress = False  # several bars at once would overwrite each other
+
+    def run_one(number, path):
+        nonlocal fallback
+        said = []
+        say = said.append if jobs > 1 else echo  # with several at a time, each notebook's lines together
         name = path.stem
         run = NotebookRun(notebook=path.name)
         parameters = {k: v for k, v in base.items() if k in declared[path]}
@@ -700,7 +716,8 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
                 old.unlink()
         context = {"notebook": path.name, "parameters": parameters,
                    "tables": str(table_folder) if table_folder else None}
-        echo(f"[{number}/{len(paths)}] running {path.name}")
+        with echo_lock:
+            echo(f"[{number}/{len(paths)}] running {path.name}")
         (out / f"{name}.html").unlink(missing_ok=True)  # never leave an old report that looks current
         started = time.perf_counter()
         executed_path = out / f".{name}.executed.ipynb"
@@ -730,19 +747,20 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
         if executed is not None:
             run.stamp = _find_stamp(executed)
             if run.stamp is None:
-                if fallback is None:
-                    try:
-                        fallback = make_stamp(read_corpus(corpus_path), corpus=corpus_path, actors=actors_path,
-                                              settings={})
-                    except Exception as err:  # noqa: BLE001 - the notebooks have said what is wrong
-                        fallback = {}
-                        echo(f"    cannot stamp the reports: {type(err).__name__}: {err}")
-                if fallback:
-                    run.stamp = dict(fallback, settings=parameters)
-                    run.stamp_added = True
-                    index = next((i + 1 for i, c in enumerate(executed.cells)
-                                  if "injected-parameters" in c.metadata.get("tags", [])), 0)
-                    executed.cells.insert(index, _stamp_cell(run.stamp))
+                with stamp_lock:
+                    if fallback is None:
+                        try:
+                            fallback = make_stamp(read_corpus(corpus_path), corpus=corpus_path, actors=actors_path,
+                                                  settings={})
+                        except Exception as err:  # noqa: BLE001 - the notebooks have said what is wrong
+                            fallback = {}
+                            say(f"    cannot stamp the reports: {type(err).__name__}: {err}")
+                    if fallback:
+                        run.stamp = dict(fallback, settings=parameters)
+                        run.stamp_added = True
+                        index = next((i + 1 for i, c in enumerate(executed.cells)
+                                      if "injected-parameters" in c.metadata.get("tags", [])), 0)
+                        executed.cells.insert(index, _stamp_cell(run.stamp))
             try:
                 html = _render_html(executed, title=run.title or name, no_input=no_input)
             except Exception as err:  # noqa: BLE001 - reported like a failing cell
@@ -755,12 +773,20 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
         status = "ok" if run.ok else "FAILED"
         line = f"{status} in {run.seconds:.1f} s" + (f" -> {out / run.html}" if run.html else "")
         line += f" ({len(run.tables)} tables)" if tables else ""
-        echo(f"    {path.name}: {line}")
+        say(f"    {path.name}: {line}")
         if not run.ok:
-            echo(f"    FAILED {run.describe_failure()}")
+            say(f"    FAILED {run.describe_failure()}")
         if run.stamp_added and run.ok:
-            echo(f"    note: {path.name} does not call toolkit.show_stamp(ann); the report adds the stamp")
-        runs.append(run)
+            say(f"    note: {path.name} does not call toolkit.show_stamp(ann); the report adds the stamp")
+        with echo_lock:
+            for line in said:
+                echo(line)
+        return run
+
+    if jobs > 1:
+        echo(f"  {jobs} notebooks at a time (jobs={jobs})")
+    with ThreadPoolExecutor(jobs) as pool:
+        runs = list(pool.map(run_one, range(1, len(paths) + 1), paths))
 
     _write_index(out, runs, base=base, no_input=no_input, tables=tables)
     (out / "report.json").write_text(json.dumps({"corpus": str(corpus_path), "parameters": base,
@@ -822,7 +848,8 @@ explorers show their default view (and react to their controls where the widget 
 
 
 def run_reports(corpus="corpus", *, actors=None, out="reports", params=None, notebooks="notebooks",
-                no_input: bool = False, tables: bool = False, timeout: float | None = 1800) -> int:
+                no_input: bool = False, tables: bool = False, timeout: float | None = 1800,
+                jobs: int | None = None) -> int:
     """``python -m toolkit report``: rerun and render every notebook; returns the exit status.
 
     Prints what it runs and how long each notebook took. Exit status 0 when every notebook ran,
@@ -832,7 +859,7 @@ def run_reports(corpus="corpus", *, actors=None, out="reports", params=None, not
     started = time.perf_counter()
     try:
         runs = render_reports(corpus, actors=actors, out=out, params=params, notebooks=notebooks,
-                              no_input=no_input, tables=tables, timeout=timeout)
+                              no_input=no_input, tables=tables, timeout=timeout, jobs=jobs)
     except ValueError as err:
         print(f"report: {err}", file=sys.stderr)
         return 2
