@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -114,7 +114,11 @@ def _neighbours(mentions, tokens, n, id_column):
 
 
 def _incidence(mentions, window, *, sentences, tokens, documents, id_column, actor_column):
-    """Units and the actors in each.
+    """Units and the actors in each, by joins on the key columns (the general case).
+
+    :func:`_units_by_codes` counts the same units on integer keys; this is what it falls back to
+    when the tables are unusual (missing values, repeated sentences, mentions in sentences the
+    sentences table does not hold for a paragraph window).
 
     Returns
     -------
@@ -135,9 +139,6 @@ def _incidence(mentions, window, *, sentences, tokens, documents, id_column, act
     sents = None
     if sentences is not None:
         sents = sentences.rename(columns={id_column: "doc_id"})
-    fast = _incidence_by_codes(m, window, sents, documents, id_column)
-    if fast is not None:
-        return fast
     if window == "sentence":
         keys = ["doc_id", "sent_id"]
         all_units = sents[keys] if sents is not None else m[keys]
@@ -169,65 +170,252 @@ def _incidence(mentions, window, *, sentences, tokens, documents, id_column, act
     return inc, units[["unit", "doc_id"]]
 
 
-def _incidence_by_codes(m, window, sents, documents, id_column):
-    """_incidence for sentence, paragraph and document windows on integer keys (article codes
-    times a width plus the sentence or paragraph number) instead of joins on strings: the same
-    units, numbered in the same order. ``None`` where it does not apply (a mention whose unit the
-    sentences do not hold, repeated sentences): the joins then decide."""
-    def codes_of(doc_ids, index):
-        return index.get_indexer(doc_ids) if len(index) else np.full(len(doc_ids), -1)
+class _Units(NamedTuple):
+    """The units of co-occurrence and the actors in them, as integer keys (what count_pairs counts).
 
-    if window == "paragraph":
-        if sents is None:
+    ``entry_unit``, ``entry_actor``: one row per mention (a token window: per mention and each
+    mention within reach), the key of its unit and the code of the actor; repeats allowed.
+    ``units``: the sorted, distinct keys of the units the tables know of (sentences, paragraphs,
+    articles; counting adds the units of mentions not among them). A key divided by ``width``
+    is the code of its article; ``docs`` holds the article ids by code, ``actors`` the actor ids
+    sorted, so that code order is id order.
+    """
+
+    entry_unit: np.ndarray
+    entry_actor: np.ndarray
+    units: np.ndarray
+    width: int
+    docs: pd.Index
+    actors: pd.Index
+
+
+def _plain_index(values) -> pd.Index:
+    values = pd.Index(values)
+    return pd.Index(np.asarray(values, dtype=object)) if isinstance(values.dtype, pd.CategoricalDtype) else values
+
+
+def _codes(*columns, missing_ok: bool = False):
+    """Shared integer codes for the values of several columns: ([codes, ...], uniques by code).
+
+    ``None`` when a value is missing (unless ``missing_ok``: then it is a value like the others).
+    """
+    out, uniques = [], None
+    for column in columns:
+        codes, values = pd.factorize(column, use_na_sentinel=not missing_ok)
+        if (codes < 0).any():
             return None
-        s_codes, s_docs = pd.factorize(sents["doc_id"])
-        width = int(sents["sent_id"].max()) + 1 if len(sents) else 1
-        s_key = s_codes.astype(np.int64) * width + sents["sent_id"].to_numpy(np.int64)
-        if pd.Index(s_key).has_duplicates:
-            return None
-        at = pd.Index(s_key).get_indexer(np.where(codes_of(m["doc_id"], pd.Index(s_docs)) >= 0,
-                                                  codes_of(m["doc_id"], pd.Index(s_docs)).astype(np.int64) * width
-                                                  + m["sent_id"].to_numpy(np.int64), -1))
-        if (at < 0).any():
-            return None
-        second_m = sents["paragraph_id"].to_numpy(np.int64)[at]
-        doc_ids, second = sents["doc_id"], sents["paragraph_id"].to_numpy(np.int64)
-    elif window == "sentence":
-        frame = sents if sents is not None else m
-        doc_ids, second = frame["doc_id"], frame["sent_id"].to_numpy(np.int64)
-        second_m = m["sent_id"].to_numpy(np.int64)
-    else:
-        parts = [m["doc_id"]]
-        if sents is not None:
-            parts.append(sents["doc_id"])
-        if documents is not None:
-            parts.append(documents[id_column])
-        doc_ids = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        second, second_m = np.zeros(len(doc_ids), np.int64), np.zeros(len(m), np.int64)
-    if len(second) and (second.min() < 0 or second_m.min(initial=0) < 0):
+        values = _plain_index(values)
+        codes = codes.astype(np.int64)
+        if uniques is None:
+            uniques = values
+            out.append(codes)
+            continue
+        where = uniques.get_indexer(values)
+        new = where < 0
+        if new.any():
+            where[new] = len(uniques) + np.arange(int(new.sum()))
+            uniques = uniques.append(values[new])
+        out.append(where.astype(np.int64)[codes] if len(codes) else codes)
+    return out, uniques
+
+
+def _actor_codes(column, *, missing_ok: bool = False):
+    """Codes of the actors in id order ((codes, sorted ids)); a missing actor gets -1 with
+    ``missing_ok``, else ``None``; ``None`` too when the ids cannot be ordered."""
+    codes, values = pd.factorize(column)
+    if (codes < 0).any() and not missing_ok:
         return None
-    codes, docs = pd.factorize(doc_ids)
-    docs = pd.Index(docs)
-    width = int(max(second.max(initial=0), second_m.max(initial=0))) + 1
-    uniq = pd.unique(codes.astype(np.int64) * width + second)  # the units, in order of first appearance
-    m_codes = codes_of(m["doc_id"], docs)
-    unit = pd.Index(uniq).get_indexer(np.where(m_codes >= 0, m_codes.astype(np.int64) * width + second_m, -1))
-    if (unit < 0).any():
+    values = _plain_index(values)
+    try:
+        sorter = values.argsort(kind="stable")
+        actors = values.take(sorter)
+        if len(actors) > 1 and not (actors[1:] > actors[:-1]).all():
+            return None
+    except TypeError:
         return None
-    units = pd.DataFrame({"unit": np.arange(len(uniq)), "doc_id": docs.take(uniq // width)})
-    inc = pd.DataFrame({"unit": unit.astype(np.int64), "doc_id": m["doc_id"].to_numpy(), "actor": m["actor"].to_numpy()})
-    inc = inc.drop_duplicates(["unit", "actor"])
-    return inc, units
+    rank = np.empty(len(values), np.int64)
+    rank[sorter] = np.arange(len(values))
+    return np.where(codes < 0, -1, rank[np.maximum(codes, 0)] if len(values) else codes), actors
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    if len(keys) < 2 or (keys[1:] > keys[:-1]).all():
+        return keys
+    keys = np.sort(keys, kind="stable")
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+
+
+def _ints(column) -> np.ndarray | None:
+    """A whole-number column as int64, or None (missing values, fractions, negative numbers)."""
+    try:
+        values = column.to_numpy(np.int64)
+    except (TypeError, ValueError):
+        return None
+    if len(values) and values.min() < 0:
+        return None
+    return values
+
+
+def _units_by_codes(mentions, window, *, sentences, tokens, documents, id_column, actor_column) -> _Units | None:
+    """The units of :func:`_incidence` on integer keys (article codes times a width plus the
+    sentence, paragraph or mention number) instead of joins on strings. ``None`` where the tables
+    are unusual (see :func:`_incidence`)."""
+    coded = _actor_codes(mentions[actor_column])
+    if coded is None:
+        return None
+    entry_actor, actors = coded
+    m_sent = _ints(mentions["sent_id"])
+    if m_sent is None:
+        return None
+    if isinstance(window, int):
+        shared = _codes(mentions[id_column])
+        if shared is None:
+            return None
+        (m_doc,), docs = shared
+        m = mentions[[id_column, "start", "end"]].reset_index(drop=True)
+        anchor, other = _neighbours(m, tokens, window, id_column)
+        width = max(len(m), 1)
+        return _Units(m_doc[anchor] * width + anchor, entry_actor[other],
+                      _sorted_unique(np.sort(m_doc * width + np.arange(len(m)), kind="stable")), width, docs, actors)
+    parts = [mentions[id_column]]
+    if sentences is not None:
+        parts.append(sentences[id_column])
+    if window == "document" and documents is not None:
+        parts.append(documents[id_column])
+    shared = _codes(*parts)
+    if shared is None:
+        return None
+    (m_doc, *other_docs), docs = shared
+    if window == "document":
+        units = _sorted_unique(np.sort(np.concatenate(other_docs), kind="stable")) if other_docs else np.empty(0, np.int64)
+        return _Units(m_doc, entry_actor, units, 1, docs, actors)
+    s_doc = other_docs[0] if sentences is not None else np.empty(0, np.int64)
+    s_sent = _ints(sentences["sent_id"]) if sentences is not None else np.empty(0, np.int64)
+    if s_sent is None:
+        return None
+    width = int(max(s_sent.max(initial=0), m_sent.max(initial=0))) + 1
+    s_key = s_doc * width + s_sent
+    m_key = m_doc * width + m_sent
+    if window == "sentence":
+        return _Units(m_key, entry_actor, _sorted_unique(s_key), width, docs, actors)
+    if sentences is None:
+        return None
+    s_para = _ints(sentences["paragraph_id"])
+    if s_para is None:
+        return None
+    if len(s_key) > 1 and not (s_key[1:] > s_key[:-1]).all():
+        sorter = np.argsort(s_key, kind="stable")
+        s_key, s_para, s_doc = s_key[sorter], s_para[sorter], s_doc[sorter]
+        if (s_key[1:] == s_key[:-1]).any():  # a sentence twice: the joins decide
+            return None
+    at = np.searchsorted(s_key, m_key)
+    if len(m_key) and (len(s_key) == 0 or at.max() >= len(s_key) or (s_key[at] != m_key).any()):
+        return None  # a mention in a sentence the table does not hold: the joins decide
+    p_width = int(s_para.max(initial=0)) + 1
+    return _Units(m_doc * p_width + s_para[at], entry_actor,
+                  _sorted_unique(s_doc * p_width + s_para), p_width, docs, actors)
+
+
+def _units_by_joins(mentions, window, *, sentences, tokens, documents, id_column, actor_column) -> _Units:
+    """:func:`_incidence`'s units as a :class:`_Units`."""
+    inc, units = _incidence(mentions, window, sentences=sentences, tokens=tokens, documents=documents,
+                            id_column=id_column, actor_column=actor_column)
+    (unit_doc,), docs = _codes(units["doc_id"], missing_ok=True)
+    width = max(len(units), 1)
+    unit_key = unit_doc * width + units["unit"].to_numpy(np.int64)
+    entry_actor, actors = _actor_codes(inc["actor"], missing_ok=True)
+    known = entry_actor >= 0  # a missing actor is in no pair and has no count; its unit still counts
+    at = inc["unit"].to_numpy(np.int64)[known]
+    lookup = np.empty(len(units), np.int64)
+    lookup[units["unit"].to_numpy(np.int64)] = unit_key
+    return _Units(lookup[at], entry_actor[known], np.sort(unit_key), width, docs, actors)
 
 
 def _periods(doc_ids, documents, period, id_column, date_column):
     if documents is None:
         raise ValueError("counting by period needs the documents table (documents=...) for the dates")
-    dates = documents.drop_duplicates(id_column).set_index(id_column)[date_column]
+    table = documents.drop_duplicates(id_column)
     codes, uniques = pd.factorize(pd.Series(doc_ids))  # each article's period computed once, then spread
-    when = pd.to_datetime(pd.Series(pd.Index(uniques).map(dates)))
+    at = pd.Index(table[id_column]).get_indexer(pd.Index(uniques))
+    when = pd.to_datetime(pd.Series(table[date_column].array.take(at, allow_fill=True)))
     starts = pd.concat([when.dt.to_period(period).dt.start_time, pd.Series([pd.NaT])], ignore_index=True)
     return starts.to_numpy()[np.where(codes < 0, len(uniques), codes)]
+
+
+_PAIR_CHUNK = 1 << 23  # pairs made at once (memory stays bounded on long windows)
+_DENSE_CELLS = 1 << 22  # up to this many period x actor x actor cells, pairs are counted in an array
+
+
+def _count_units(u: _Units, period_of_doc: np.ndarray, n_periods: int, min_count: int):
+    """Count the units: (totals per period, units per period and actor, pairs).
+
+    ``period_of_doc``: each article's period code (-1: no period, its units are not counted).
+    The pairs are arrays ``(period, a, b, joint)`` with ``a < b`` (actor codes), in that order,
+    those with ``joint >= min_count``.
+    """
+    n_act = max(len(u.actors), 1)
+    key = np.sort(u.entry_unit * n_act + u.entry_actor, kind="stable")  # mostly in order already: fast
+    if len(key) > 1:
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])]  # each actor once per unit
+    unit = key // n_act
+    actor = key - unit * n_act
+    first = np.flatnonzero(np.concatenate([[True], unit[1:] != unit[:-1]])) if len(unit) else np.empty(0, np.int64)
+    mentioned = unit[first]
+    at = np.searchsorted(u.units, mentioned)
+    known = (at < len(u.units)) & (u.units[np.minimum(at, max(len(u.units) - 1, 0))] == mentioned) \
+        if len(u.units) else np.zeros(len(mentioned), bool)
+    n_docs = len(u.docs)
+    per_doc = np.bincount(u.units // u.width, minlength=n_docs) \
+        + np.bincount(mentioned[~known] // u.width, minlength=n_docs)
+    counted = period_of_doc >= 0
+    totals = np.bincount(period_of_doc[counted], weights=per_doc[counted], minlength=n_periods).round().astype(np.int64)
+
+    period = period_of_doc[unit // u.width]
+    keep = period >= 0
+    if not keep.all():
+        unit, actor, period = unit[keep], actor[keep], period[keep]
+        first = np.flatnonzero(np.concatenate([[True], unit[1:] != unit[:-1]])) if len(unit) else first[:0]
+    counts = np.bincount(period * n_act + actor, minlength=n_periods * n_act).reshape(n_periods, n_act)
+
+    # every pair of entries of a unit: entry i with the entries after it in its unit
+    ends = np.append(first[1:], len(unit))
+    after = np.repeat(ends, ends - first) - np.arange(len(unit)) - 1
+    done = np.concatenate([[0], np.cumsum(after)])
+    cells = n_periods * n_act * n_act
+    dense = np.zeros(cells, np.int64) if cells <= _DENSE_CELLS else None
+    sparse = []
+    lo = 0
+    while lo < len(unit):
+        hi = int(np.searchsorted(done, done[lo] + _PAIR_CHUNK, side="right")) - 1
+        hi = min(max(hi, lo + 1), len(unit))
+        step = after[lo:hi]
+        left = np.repeat(np.arange(lo, hi), step)
+        right = left + 1 + np.arange(len(left)) - np.repeat(done[lo:hi] - done[lo], step)
+        pair = (period[left] * n_act + actor[left]) * n_act + actor[right]
+        if dense is not None:
+            dense += np.bincount(pair, minlength=cells)
+        else:
+            pair = np.sort(pair)
+            starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]])) if len(pair) else pair[:0]
+            sparse.append((pair[starts], np.diff(np.append(starts, len(pair)))))
+        lo = hi
+    if dense is not None:
+        pair = np.flatnonzero(dense)
+        joint = dense[pair]
+    elif sparse:
+        pair = np.concatenate([p for p, _ in sparse])
+        joint = np.concatenate([j for _, j in sparse])
+        if len(sparse) > 1:
+            order = np.argsort(pair, kind="stable")
+            pair, joint = pair[order], joint[order]
+            starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+            pair, joint = pair[starts], np.add.reduceat(joint, starts)
+    else:
+        pair = joint = np.empty(0, np.int64)
+    enough = joint >= min_count
+    pair, joint = pair[enough], joint[enough]
+    a_b = pair % (n_act * n_act)
+    return totals, counts, (pair // (n_act * n_act), a_b // n_act, a_b % n_act, joint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,38 +513,33 @@ def count_pairs(
     columns = (["period"] if period else []) + PAIR_COLUMNS
     if len(mentions) == 0:
         return _empty_pairs(columns)
-    inc, units = _incidence(mentions, window, sentences=sentences, tokens=tokens, documents=documents,
-                            id_column=id_column, actor_column=actor_column)
+    options = dict(sentences=sentences, tokens=tokens, documents=documents, id_column=id_column,
+                   actor_column=actor_column)
+    units = _units_by_codes(mentions, window, **options)
+    if units is None:
+        units = _units_by_joins(mentions, window, **options)
     if period:
-        units["period"] = _periods(units["doc_id"], documents, period, id_column, date_column)
-        inc = inc.merge(units[["unit", "period"]], on="unit", how="left")
-        group = ["period"]
+        starts = _periods(units.docs, documents, period, id_column, date_column)
+        period_of_doc, period_values = pd.factorize(starts, sort=True)
+        period_of_doc = period_of_doc.astype(np.int64)
     else:
-        units["period"] = 0
-        inc["period"] = 0
-        group = ["period"]
-    totals = units.groupby(group).size().rename("total").reset_index()
-    counts = inc.groupby(group + ["actor"]).size().rename("count").reset_index()
-    left = inc[["unit", "actor"] + group]
-    pairs = left.merge(left[["unit", "actor"]], on="unit", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["actor_a"] < pairs["actor_b"]]
-    if pairs.empty:
+        period_of_doc, period_values = np.zeros(len(units.docs), np.int64), None
+    n_periods = len(period_values) if period else 1
+    totals, counts, (p, a, b, joint) = _count_units(units, period_of_doc, n_periods, min_count)
+    if not len(joint):
         return _empty_pairs(columns)
-    joint = pairs.groupby(group + ["actor_a", "actor_b"]).size().rename("joint").reset_index()
-    joint = joint[joint["joint"] >= min_count]
-    if joint.empty:
-        return _empty_pairs(columns)
-    joint = joint.merge(counts.rename(columns={"actor": "actor_a", "count": "count_a"}), on=group + ["actor_a"])
-    joint = joint.merge(counts.rename(columns={"actor": "actor_b", "count": "count_b"}), on=group + ["actor_b"])
-    joint = joint.merge(totals, on=group)
-    joint = score_pairs(joint)
-    joint = joint.sort_values(group + ["joint", "actor_a", "actor_b"],
-                              ascending=[True] * len(group) + [False, True, True], kind="stable")
+    order = np.lexsort((b, a, -joint, p))  # by period, the largest joint counts first, then the ids
+    p, a, b, joint = p[order], a[order], b[order], joint[order]
+    out = pd.DataFrame({"actor_a": units.actors.take(a), "actor_b": units.actors.take(b), "joint": joint,
+                        "count_a": counts[p, a], "count_b": counts[p, b], "total": totals[p]})
+    if period:
+        out.insert(0, "period", period_values.take(p))
+    out = score_pairs(out)
     for column in ("joint", "count_a", "count_b", "total"):
-        joint[column] = joint[column].astype("int64")
+        out[column] = out[column].astype("int64")
     for column in ("actor_a", "actor_b"):
-        joint[column] = joint[column].astype(str)
-    return joint[columns].reset_index(drop=True)
+        out[column] = out[column].astype(str)
+    return out[columns]
 
 
 def _empty_pairs(columns) -> pd.DataFrame:
