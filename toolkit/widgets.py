@@ -435,7 +435,9 @@ class SentimentExplorer:
     Parameters
     ----------
     sentiment, mentions, sentences, documents : pandas.DataFrame
-        The sentiment, mentions, sentences and documents tables.
+        The sentiment, mentions, sentences and documents tables; ``sentences`` may be the
+        annotation cache (``toolkit.Annotations``): the evidence then reads the texts of the
+        sentences it lists only (see :func:`toolkit.find_tone_evidence`).
     actor : str, optional
         The actor shown first; by default the one in most scored sentences.
     partner : str, optional
@@ -481,16 +483,16 @@ class SentimentExplorer:
         import ipywidgets as widgets
 
         from .plots import _tone_names
-        from .sentiment import _sentence_keys
+        from .sentiment import _isin, _sentence_actors, _sentence_keys
 
         if scorer is None and len(sentiment):
             scorer = str(sentiment["scorer"].iloc[0])
         self.scorer = scorer
         self.sentiment = sentiment[sentiment["scorer"] == scorer] if scorer is not None else sentiment
-        self.mentions = mentions[["doc_id", "sent_id", "actor"]].drop_duplicates().reset_index(drop=True)
+        self.mentions = _sentence_actors(mentions).reset_index(drop=True)  # one row per sentence and actor
         # sentences as integer keys: which mentions are in a scored sentence (no join of every sentence)
         scored_keys, self._keys = _sentence_keys(self.sentiment, self.mentions)
-        self._scored = np.isin(self._keys, scored_keys[scored_keys >= 0])
+        self._scored = _isin(self._keys, scored_keys[scored_keys >= 0])
         scored = self.mentions[self._scored]
         self.counts = scored["actor"].value_counts(sort=False).sort_index().sort_values(ascending=False, kind="stable")
         self.sentences, self.documents = sentences, documents
@@ -520,8 +522,10 @@ class SentimentExplorer:
         options = [(self._ANY, None)]
         if actor is None:
             return options
+        from .sentiment import _isin
+
         mine = self._keys[(self.mentions["actor"] == actor).to_numpy()]
-        others = self.mentions[np.isin(self._keys, mine) & self._scored]
+        others = self.mentions[_isin(self._keys, mine) & self._scored]
         counts = others[others["actor"] != actor]["actor"].value_counts().sort_index()
         counts = counts.sort_values(ascending=False, kind="stable")
         return options + [(f"{self.names.get(a, a)} ({n:,})", a) for a, n in counts.items()]
@@ -632,6 +636,7 @@ def explore_sentiment(sentiment: pd.DataFrame, mentions: pd.DataFrame, sentences
     Parameters
     ----------
     sentiment, mentions, sentences, documents : pandas.DataFrame
+        As in :class:`SentimentExplorer` (``sentences`` may be the annotation cache).
     actor, partner, actors, period, scorer, n_evidence, n_boot, seed
         As in :class:`SentimentExplorer`.
     static : bool
