@@ -317,6 +317,16 @@ def test_kwic_cuts_contexts_from_the_text(tokens, documents):
     assert documents.loc[0, "text"][first["start"]:first["end"]] == "truce"
 
 
+def test_kwic_cuts_only_the_first_n_lines_and_counts_them_all(tokens, documents):
+    lines = f.find_kwic(tokens, documents, "truce", width=2, n=2)
+    # the first 2 of the 3 lines above, in date order; all 3 counted
+    assert lines[["doc_id", "left", "match", "right"]].values.tolist() == [
+        ["d1", "Gaza", "truce", "holds."], ["d1", ". The", "truce", "is fragile"]]
+    assert lines.attrs["total"] == 3
+    assert f.find_kwic(tokens, documents, "truce").attrs["total"] == 3
+    assert len(f.find_kwic(tokens, documents, "truce", n=0)) == 0
+
+
 def test_kwic_phrases_wildcards_and_characters(tokens, documents):
     phrase = f.find_kwic(tokens, documents, "in gaza", width=2)
     assert phrase[["left", "match", "right"]].values.tolist() == [["a truce", "in Gaza", "."], ["War", "in Gaza", ". War"]]

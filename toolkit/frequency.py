@@ -600,6 +600,42 @@ def count_document_terms(tokens: pd.DataFrame, *, form: str = "norm", id_column:
     })
 
 
+def _frequent_starts(term_codes, starts, n, top, min_count, n_terms):
+    """The n-gram starts that can hold one of the ``top`` most frequent n-grams (all of their occurrences).
+
+    An n-gram seen ``c`` times has each of its words seen at least ``c`` times in its place, so
+    with a threshold ``T`` the n-grams of words seen ``T`` times or more in their place are counted
+    exactly, and every other n-gram is seen fewer than ``T`` times. When ``top`` of the n-grams
+    kept reach ``T``, no n-gram left out can be among the top (nor tied with the last): the top
+    list is exact. Otherwise ``T`` is lowered to the ``top``-th count found (one more pass) or,
+    when fewer than ``top`` are found, divided by 8. A large corpus's top 20 bigrams come from a
+    few hundred frequent words: a small share of its millions of distinct bigrams is counted.
+    """
+    if top <= 0 or n_terms ** n >= 2 ** 62:
+        return starts
+    words = [term_codes[starts + k] for k in range(n)]
+    counts = [np.bincount(w, minlength=n_terms) for w in words]
+    ranked = np.sort(counts[0])[::-1]
+    threshold = max(int(min_count), int(ranked[min(len(ranked) - 1, 20 * top)]), 1)
+    while True:
+        keep = np.ones(len(starts), dtype=bool)
+        for w, c in zip(words, counts):
+            keep &= c[w] >= threshold
+        gram = words[0][keep]
+        for w in words[1:]:
+            gram = gram * n_terms + w[keep]
+        found = np.unique(gram, return_counts=True)[1] if len(gram) else np.zeros(0, dtype=np.int64)
+        if threshold <= max(int(min_count), 1):
+            return starts[keep]  # every n-gram that min_count lets through is kept
+        if len(found) >= top:
+            at_cut = int(np.partition(found, len(found) - top)[len(found) - top])
+            if at_cut >= threshold:
+                return starts[keep]
+            threshold = max(at_cut, int(min_count), 1)
+        else:
+            threshold = max(threshold // 8, int(min_count), 1)
+
+
 def count_ngrams(
     tokens: pd.DataFrame,
     n: int = 2,
@@ -667,6 +703,8 @@ def count_ngrams(
             if k:
                 valid &= (doc_codes[k:k + m] == doc_codes[:m]) & (sent[k:k + m] == sent[:m])
         starts = np.flatnonzero(valid)
+    if top is not None and by is None and len(starts):
+        starts = _frequent_starts(term_codes, starts, n, int(top), min_count, len(vocab))
     import pyarrow as pa
 
     words = pa.array(np.asarray(vocab, dtype=object), type=pa.large_string(), from_pandas=True)
@@ -1371,6 +1409,7 @@ def find_kwic(
     form: str = "norm",
     ignore_case: bool = True,
     columns: Iterable[str] = (),
+    n: int | None = None,
     id_column: str = "doc_id",
     date_column: str = "date",
     text_column: str = "text",
@@ -1397,13 +1436,17 @@ def find_kwic(
         Match case-insensitively.
     columns : iterable of str
         Extra document columns to carry (``"outlet"``, ``"source"``, ...).
+    n : int, optional
+        Cut only the first ``n`` lines (in date order) from the text: a common word has hundreds
+        of thousands of lines in a large corpus, and a page shows a few. ``attrs["total"]`` holds
+        the number of matches either way.
 
     Returns
     -------
     pandas.DataFrame
-        One row per match, in date order: ``doc_id``, ``date``, the extra columns, ``sent_id``,
-        ``position`` (of the first matched token), ``start``, ``end`` (offsets of the match),
-        ``left``, ``match``, ``right``.
+        One row per match (the first ``n``), in date order: ``doc_id``, ``date``, the extra
+        columns, ``sent_id``, ``position`` (of the first matched token), ``start``, ``end``
+        (offsets of the match), ``left``, ``match``, ``right``.
 
     Examples
     --------
@@ -1444,10 +1487,18 @@ def find_kwic(
         right_end = out["end"].to_numpy() + width
     else:
         raise ValueError("unit must be 'tokens' or 'chars'")
-    # each document's text fetched once; slices cut per match
+    total = len(out)
+    sort = [c for c in (date_column, id_column, "position") if c in out.columns]
+    out = out.assign(_left=np.asarray(left_start, dtype=np.int64), _right=np.asarray(right_end, dtype=np.int64))
+    out = out.sort_values(sort, kind="stable").reset_index(drop=True)
+    if n is not None:
+        out = out.head(max(int(n), 0))
+    # each document's text fetched once; slices cut per line shown
+    doc_ids = out[id_column].to_numpy(dtype=object)
     unique_docs, which = np.unique(doc_ids.astype(str), return_inverse=True) if len(doc_ids) else (np.array([], dtype=object), np.zeros(0, np.int64))
     texts = docs[text_column].reindex(unique_docs).tolist()
     starts_, ends_ = out["start"].to_numpy(), out["end"].to_numpy()
+    left_start, right_end = out.pop("_left").to_numpy(), out.pop("_right").to_numpy()
     left = [texts[w][a:b] for w, a, b in zip(which, left_start, starts_)]
     match = [texts[w][a:b] for w, a, b in zip(which, starts_, ends_)]
     right = [texts[w][a:b] for w, a, b in zip(which, ends_, right_end)]
@@ -1456,8 +1507,8 @@ def find_kwic(
     out["right"] = _clean(pd.Series(right, dtype=str)).str.strip().to_numpy()
     for column in ("left", "match", "right"):
         out[column] = out[column].astype(str)
-    sort = [c for c in (date_column, id_column, "position") if c in out.columns]
-    return out.sort_values(sort, kind="stable").reset_index(drop=True)
+    out.attrs["total"] = total
+    return out
 
 
 def _hits(tokens, terms, *, documents, form, ignore_case, id_column, date_column):

@@ -150,9 +150,9 @@ class FrequencyExplorer:
         else:
             self.trends = count_trends(self.tokens, queries, documents=self.documents, period=code, form=self.form)
             lines = find_kwic(self.tokens, self.documents, queries, width=self.width, columns=self.columns,
-                              form=self.form)
-            self.kwic_total = len(lines)
-            self.kwic = lines.head(self.max_lines)[["doc_id", "date", *self.columns, "left", "match", "right"]]
+                              form=self.form, n=self.max_lines)  # only the lines shown are cut from the text
+            self.kwic_total = lines.attrs["total"]
+            self.kwic = lines[["doc_id", "date", *self.columns, "left", "match", "right"]]
             self.figure = plot_trends(self.trends, period_label=label,
                                       title=f"{', '.join(queries)}: occurrences per 10,000 words per {label}")
             plt.close(self.figure)  # shown through the outputs only
