@@ -74,18 +74,17 @@ def _token_spans(mentions, tokens, id_column):
     """First and last token position of each mention (tokens of the same document)."""
     if tokens is None:
         raise ValueError("a window of N tokens needs the tokens table (tokens=...)")
-    docs = pd.Index(pd.unique(pd.concat([mentions[id_column], tokens[id_column]], ignore_index=True)))
-    tok = tokens[[id_column, "start", "position"]].copy()
-    tok["code"] = docs.get_indexer(tok[id_column])
-    tok = tok.sort_values(["code", "start"], kind="stable")
-    big = int(max(tok["start"].max() if len(tok) else 0, mentions["end"].max() if len(mentions) else 0)) + 2
-    keys = tok["code"].to_numpy(np.int64) * big + tok["start"].to_numpy(np.int64)
-    code = docs.get_indexer(mentions[id_column]).astype(np.int64)
+    (code, tok_codes), _ = _codes(mentions[id_column], tokens[id_column], missing_ok=True)
+    starts = tokens["start"].to_numpy(np.int64)
+    big = int(max(starts.max(initial=0), mentions["end"].max() if len(mentions) else 0)) + 2
+    keys = tok_codes * big + starts
+    positions = tokens["position"].to_numpy(np.int64)
+    if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():  # tokens as read are in order: no sort
+        order = np.argsort(keys, kind="stable")
+        keys, positions, tok_codes = keys[order], positions[order], tok_codes[order]
     first = np.searchsorted(keys, code * big + mentions["start"].to_numpy(np.int64), side="right") - 1
     last = np.searchsorted(keys, code * big + mentions["end"].to_numpy(np.int64) - 1, side="right") - 1
-    positions = tok["position"].to_numpy(np.int64)
-    tok_codes = tok["code"].to_numpy(np.int64)
-    ok = (first >= 0) & (tok_codes[np.clip(first, 0, None)] == code) if len(tok) else np.zeros(len(code), bool)
+    ok = (first >= 0) & (tok_codes[np.clip(first, 0, None)] == code) if len(keys) else np.zeros(len(code), bool)
     if not ok.all():
         raise ValueError("some mentions fall outside the tokens given (are tokens and mentions of the same documents?)")
     return positions[first], positions[np.maximum(last, first)]
@@ -97,8 +96,7 @@ def _neighbours(mentions, tokens, n, id_column):
     Returns (anchor, other) index arrays into ``mentions`` (in the given row order).
     """
     first, last = _token_spans(mentions, tokens, id_column)
-    docs = pd.Index(pd.unique(mentions[id_column]))
-    code = docs.get_indexer(mentions[id_column]).astype(np.int64)
+    (code,), _ = _codes(mentions[id_column], missing_ok=True)
     order = np.lexsort((first, code))
     code, first, last = code[order], first[order], last[order]
     big = int(last.max() if len(last) else 0) + n + 2
