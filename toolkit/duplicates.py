@@ -82,7 +82,18 @@ def _words(texts):
 
     lowered = [text.lower() for text in texts]
     lengths = np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered)) + 1
-    codes = np.frombuffer("\n".join(lowered).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    joined = "\n".join(lowered)
+    if joined.isascii():  # one byte a character
+        data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        inside = _alnum_table()[:128][data]
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
+        text_starts = np.cumsum(lengths) - lengths
+        counts = np.bincount(np.searchsorted(text_starts, edges[0::2], side="right") - 1, minlength=len(lowered))
+        offsets = np.concatenate(([0], np.cumsum(edges[1::2] - edges[0::2]))).astype(np.int64)
+        words = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
+                                                 pa.py_buffer(data[inside].tobytes()))
+        return words, counts.astype(np.int64)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = _alnum_table()
     is_word = table[np.minimum(codes, len(table) - 1)]
     high = np.flatnonzero(codes >= len(table) - 1)

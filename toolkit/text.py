@@ -386,12 +386,44 @@ def _whitespace_table() -> np.ndarray:
     return np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
 
 
-def _chunk_spans(joined: str):
-    """(start, end) of each run of non-whitespace characters in ``joined``, as arrays."""
+def _chunks(joined: str):
+    """The runs of non-whitespace characters of ``joined``: ``(starts, ends, codes, distinct)``,
+    ``codes`` indexing the distinct runs in order of first appearance (``distinct``, an object
+    array), like ``_factorize_strings(joined.split())``, without a Python string per run: the
+    code points are classified with numpy, and the runs' UTF-8 bytes and offsets are given to Arrow.
+    """
+    import pyarrow as pa
+
+    if joined.isascii():  # one byte a character: offsets in bytes are offsets in characters
+        data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        inside = ~_whitespace_table()[:128][data]
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
+        starts, ends = edges[0::2], edges[1::2]
+        offsets = np.concatenate(([0], np.cumsum(ends - starts))).astype(np.int64)
+        chunks = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data[inside].tobytes()))
+        return (starts, ends) + _dictionary(chunks)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     space = _whitespace_table()[np.minimum(codes, 0x3001)]
     edges = np.flatnonzero(np.diff(np.concatenate(([True], space, [True])).view(np.int8)))
-    return edges[0::2], edges[1::2]
+    starts, ends = edges[0::2], edges[1::2]
+    try:  # every whitespace character becomes one space byte, which no other character contains
+        data = np.frombuffer(np.where(space, np.uint32(32), codes).tobytes().decode("utf-32-le").encode("utf-8"),
+                             dtype=np.uint8)
+    except UnicodeError:  # lone surrogates: as Python strings
+        chunk_codes, distinct = _factorize_strings(joined.split())
+        return starts, ends, chunk_codes, distinct
+    inside = data != 32
+    byte_edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
+    offsets = np.concatenate(([0], np.cumsum(byte_edges[1::2] - byte_edges[0::2]))).astype(np.int64)
+    chunks = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data[inside].tobytes()))
+    return (starts, ends) + _dictionary(chunks)
+
+
+def _dictionary(strings) -> tuple:
+    """(codes, distinct values as an object array) of an Arrow string array, in order of first appearance."""
+    encoded = strings.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return codes, np.array(encoded.dictionary.to_pylist(), dtype=object)
 
 
 def _split_tokens(texts, offsets):
@@ -407,11 +439,7 @@ def _split_tokens(texts, offsets):
     expression; the occurrences are then expanded with numpy.
     """
     joined = "\n".join(texts)
-    chunk_start, chunk_end = _chunk_spans(joined)
-    chunks = joined.split()
-    if len(chunks) != len(chunk_start):  # cannot happen (same whitespace); stay correct anyway
-        return _split_tokens_regex(texts, offsets)
-    codes, uniques = _factorize_strings(chunks)
+    chunk_start, chunk_end, codes, uniques = _chunks(joined)
     # tokenise each distinct chunk once: one regular-expression pass over them all, joined
     # (as in the texts, a newline between two chunks separates their tokens)
     lengths_u = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques)) + 1
@@ -445,22 +473,6 @@ def _factorize_strings(values: list):
     encoded = pa.array(values, type=pa.large_string()).dictionary_encode()
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     return codes, np.array(encoded.dictionary.to_pylist(), dtype=object)
-
-
-def _split_tokens_regex(texts, offsets):
-    """The plain version of :func:`_split_tokens`: one capturing ``re.split`` over all strings."""
-    joined = "\n".join(texts)
-    parts = _SPLIT.split(joined)
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    ends = np.cumsum(lengths)[1::2]
-    tokens = np.array(parts[1::2], dtype=object)
-    starts = ends - lengths[1::2]
-    text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    text_starts = np.concatenate([[0], np.cumsum(text_lengths + 1)[:-1]]) if len(texts) else np.zeros(0, np.int64)
-    which = np.searchsorted(text_starts, starts, side="right") - 1
-    base = np.asarray(offsets, dtype=np.int64)[which] - text_starts[which] if len(texts) else starts
-    codes, uniques = pd.factorize(tokens, use_na_sentinel=False)
-    return which, codes, uniques, starts + base, ends + base
 
 
 def _str_column(uniques, codes) -> pd.api.extensions.ExtensionArray:

@@ -119,27 +119,40 @@ def _rules():
 
 
 def _split_words(texts):
-    """Whitespace words of all texts: (sentence of each word, word codes, distinct words)."""
-    n_texts = len(texts)
-    joined = " \x00 ".join(texts)
-    if joined.count("\x00") == n_texts - 1:  # one split in C; the separators mark the texts
-        flat = joined.split()
-        codes, uniques = pd.factorize(np.array(flat, dtype=object), use_na_sentinel=False)
-        # (not ``uniques == "\x00"``: numpy would compare with its NUL-stripped form "")
-        where = [i for i, u in enumerate(uniques) if u == "\x00"] if n_texts > 1 else []
-        if where:
-            is_sep = codes == where[0]
-            sent = np.cumsum(is_sep)[~is_sep]
-            codes = codes[~is_sep]
-        else:
-            sent = np.zeros(len(codes), dtype=np.int64)
-    else:
-        split = [t.split() for t in texts]
-        lengths = np.fromiter(map(len, split), dtype=np.int64, count=n_texts)
-        flat = [w for ws in split for w in ws]
-        codes, uniques = pd.factorize(np.array(flat, dtype=object), use_na_sentinel=False)
-        sent = np.repeat(np.arange(n_texts), lengths)
+    """Whitespace words of all texts: (sentence of each word, word codes, distinct words).
+
+    The words of ``t.split()`` for each text, cut out of all texts at once (numpy and Arrow, no
+    Python string per word; see ``toolkit.text._chunks``), each distinct word once.
+    """
+    from .text import _chunks
+
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    text_starts = np.cumsum(lengths) - lengths
+    starts, _, codes, uniques = _chunks("\n".join(texts))
+    sent = np.searchsorted(text_starts, starts, side="right") - 1
     return sent, codes, uniques
+
+
+_WORD_FACTS: dict = {}  # word -> (flags, lexicon valence, booster value, rule word id), across calls
+_WORD_FACTS_LIMIT = 1_000_000
+
+
+def _word_facts(w: str, rules) -> tuple:
+    """What the reference's rules need to know of one whitespace word (see :func:`_polarity_plain`)."""
+    s = w.strip(string.punctuation)
+    item = w if len(s) <= 2 else s
+    low = item.lower()
+    f = _UPPER if item.isupper() else 0
+    v = rules["lexicon"].get(low)
+    if v is not None:
+        f |= _LEX
+    b = rules["boosters"].get(low)
+    if b is not None:
+        f |= _BOOST
+    low2 = low.lower()  # the reference's negated() lowercases again
+    if low2 in rules["negate"] or "n't" in low2:
+        f |= _NEG
+    return f, (v if v is not None else 0.0), (b if b is not None else 0.0), rules["ids"].get(low, 0)
 
 
 def _polarity_plain(texts) -> np.ndarray:
@@ -156,35 +169,18 @@ def _polarity_plain(texts) -> np.ndarray:
 
     # -- each distinct word once: strip punctuation (unless <= 2 characters remain), lowercase,
     # look up lexicon, boosters, negations, capitals, and the words the rules name
-    lexicon, boosters, negate, ids = rules["lexicon"], rules["boosters"], rules["negate"], rules["ids"]
-    punctuation = string.punctuation
-    n_u = len(uniques)
-    flags = np.zeros(n_u, dtype=np.uint8)
-    lex_val = np.zeros(n_u)
-    boost_val = np.zeros(n_u)
-    word_id = np.zeros(n_u, dtype=np.int16)
-    items = []
-    for k, w in enumerate(uniques):
-        s = w.strip(punctuation)
-        item = w if len(s) <= 2 else s
-        items.append(item)
-        low = item.lower()
-        f = _UPPER if item.isupper() else 0
-        v = lexicon.get(low)
-        if v is not None:
-            f |= _LEX
-            lex_val[k] = v
-        b = boosters.get(low)
-        if b is not None:
-            f |= _BOOST
-            boost_val[k] = b
-        low2 = low.lower()  # the reference's negated() lowercases again
-        if low2 in negate or "n't" in low2:
-            f |= _NEG
-        flags[k] = f
-        i = ids.get(low)
-        if i is not None:
-            word_id[k] = i
+    ids = rules["ids"]
+    if len(_WORD_FACTS) > _WORD_FACTS_LIMIT:
+        _WORD_FACTS.clear()
+    facts = []
+    for w in uniques.tolist():
+        fact = _WORD_FACTS.get(w)
+        if fact is None:
+            fact = _WORD_FACTS[w] = _word_facts(w, rules)
+        facts.append(fact)
+    table = np.array(facts, dtype=np.float64).reshape(len(facts), 4)  # flags and ids are small integers
+    flags, lex_val, boost_val = table[:, 0].astype(np.uint8), table[:, 1].copy(), table[:, 2].copy()
+    word_id = table[:, 3].astype(np.int16)
 
     tf = flags[codes]  # per word
     tw = word_id[codes]
