@@ -219,6 +219,57 @@ def test_cluster_bootstrap_interval_by_hand():
     assert (r.share_negative_low, r.share_negative_high) == (0.0, 1.0)
 
 
+def test_intervals_of_the_largest_groups_only_are_those_of_a_full_run():
+    # group x: articles a (-1, -1) and b (1): resampling 2 articles gives {a,a} mean -1 (p 1/4),
+    # {a,b} (-2 + 1) / 3 = -1/3 (p 1/2), {b,b} 1 (p 1/4): the 2.5% and 97.5% quantiles are -1 and 1.
+    # group y: articles c (0.5) and d (0.5): every replicate 0.5. group z: e (0.2), f (0.2), g (0.2).
+    t = pd.DataFrame({"g": ["x", "x", "x", "y", "y", "z", "z", "z"],
+                      "doc_id": ["a", "a", "b", "c", "d", "e", "f", "g"],
+                      "score": [-1.0, -1.0, 1.0, 0.5, 0.5, 0.2, 0.2, 0.2]})
+    full = summarize_tone(t, by="g", n_boot=1000).set_index("g")
+    assert (full.loc["x", "mean_low"], full.loc["x", "mean_high"]) == (-1.0, 1.0)
+    assert full.loc["y", ["mean_low", "mean_high"]].tolist() == pytest.approx([0.5, 0.5])
+    # intervals=1: the groups with the most sentences (x and z tie at 3) get theirs, y gets NaN
+    top = summarize_tone(t, by="g", n_boot=1000, intervals=1).set_index("g")
+    assert np.isnan(top.loc["y", "mean_low"]) and np.isnan(top.loc["y", "share_positive_high"])
+    pd.testing.assert_frame_equal(top.loc[["x", "z"]], full.loc[["x", "z"]])  # the very same draws
+    assert top.loc["y", "mean"] == 0.5 and top.loc["y", "n_documents"] == 2  # point estimates kept
+    pd.testing.assert_frame_equal(summarize_tone(t, by="g", n_boot=1000, intervals=3), full.reset_index())
+    assert summarize_tone(t, by="g", n_boot=1000, intervals=0)["mean_low"].isna().all()
+
+
+def test_the_random_stream_is_read_and_skipped_as_numpy_draws_it():
+    from toolkit.sentiment import _Stream
+
+    # default_rng(7).integers(0, 2**32, dtype=uint32) draws, positions 0..19: read 3, skip 5 (an odd
+    # jump, across a 64-bit output), read 1, skip 4, read 7
+    reference = np.random.default_rng(7).integers(0, 2**32, size=20, dtype=np.uint32)
+    stream = _Stream(7)
+    got = [stream.read(3)]
+    stream.skip(5)
+    got.append(stream.read(1))
+    stream.skip(4)
+    got.append(stream.read(7))
+    assert np.concatenate(got).tolist() == reference[[0, 1, 2, 8, 13, 14, 15, 16, 17, 18, 19]].tolist()
+
+
+def test_bootstrap_of_some_groups_takes_their_draws_of_a_full_run():
+    from toolkit.sentiment import _bootstrap
+
+    # group 0: articles of 3 sentences summing to -3 and of 2 summing to -2: every resample has
+    # mean -1. group 1: three articles, one of 2**22 sentences (the counts then do not fit in one
+    # integer and are summed apart). Blocks of at most 7 resampled units: several per group.
+    values = np.array([[-3.0, 3, 3, 0], [-2.0, 2, 2, 0], [1.0, 2**22, 1, 1], [0.0, 1, 0, 0], [-1.0, 1, 1, 0]])
+    codes = np.array([0, 0, 1, 1, 1])
+    full = _bootstrap(codes, values, 2, n_boot=50, level=0.9, seed=3, budget=7)
+    assert full[0, 0].tolist() == [-1.0, -1.0]
+    # a resample's mean in group 1 lies between -1 (the last article thrice) and 2**-22 (the first thrice)
+    assert -1.0 <= full[1, 0, 0] <= full[1, 0, 1] <= 2.0**-22
+    for wanted in ([False, True], [True, False]):
+        only = _bootstrap(codes, values, 2, n_boot=50, level=0.9, seed=3, budget=7, wanted=wanted)
+        assert np.array_equal(only[wanted], full[wanted]) and np.isnan(only[~np.array(wanted)]).all()
+
+
 def test_single_unit_gets_no_interval_and_constant_scores_a_zero_width_one(tiny):
     r = summarize_tone(tiny, by="doc_id", n_boot=500).set_index("doc_id")
     assert np.isnan(r.loc["c", "mean_low"])  # one article: nothing to resample
@@ -312,6 +363,36 @@ def test_evidence(tiny, mentions):
     assert top[top.side == "positive"].text.tolist() == ["s3", "s2", "s5"]
 
 
+class _Cache:
+    """Stands in for toolkit.Annotations: ``read("sentences", columns=, ids=)``, recording the ids read."""
+
+    def __init__(self, sentences):
+        self.sentences, self.asked = sentences, []
+
+    def read(self, name, *, columns=None, ids=None):
+        assert name == "sentences"
+        self.asked.append(sorted(ids))
+        rows = self.sentences[self.sentences["doc_id"].isin(list(ids))]
+        return rows[columns].astype({"doc_id": "str"}).reset_index(drop=True)
+
+
+def test_evidence_reads_only_the_listed_articles_texts_from_a_cache(tiny, mentions):
+    s = pd.DataFrame({"doc_id": tiny.doc_id, "sent_id": tiny.sent_id, "text": [f"s{i}" for i in range(7)]})
+    cache = _Cache(s)
+    e = find_tone_evidence(tiny, cache, mentions=mentions, actor="Russia", n=1)
+    # Russia's sentences: a/0 -0.5, a/1 0.0, b/0 0.5: the most negative a/0 (s0), the most positive b/0 (s2)
+    assert e[["side", "doc_id", "sent_id", "text"]].values.tolist() == [["negative", "a", 0, "s0"],
+                                                                         ["positive", "b", 0, "s2"]]
+    assert cache.asked == [["a", "b"]]  # article c's sentences are not read
+    pd.testing.assert_frame_equal(e, find_tone_evidence(tiny, s, mentions=mentions, actor="Russia", n=1))
+    # doc_id as categories (as toolkit.read_tokens gives it): kept as the sentiment table types it
+    cat = tiny.astype({"doc_id": "category"})
+    e = find_tone_evidence(cat, _Cache(s), n=1)
+    assert e["doc_id"].dtype == cat["doc_id"].dtype and e.text.tolist() == ["s6", "s3"]  # c/0 -1.0, b/1 1.0
+    with pytest.raises(TypeError, match="annotation cache"):
+        find_tone_evidence(tiny, object(), n=1)
+
+
 # -- comparing scorers ---------------------------------------------------------------------------
 
 
@@ -341,6 +422,12 @@ def test_compare_scorers_and_disagreements():
     flipped = find_disagreements(both, scorers=("minilm", "vader"), n=2)
     assert flipped["difference"].tolist() == [-0.8, -0.3] and flipped.columns[-1] == "difference"
     assert len(find_disagreements(both, n=100)) == 6  # every sentence scored by both
+    # with the annotation cache in place of the sentences: the texts of b and a only are read
+    cache = _Cache(texts)
+    via_cache = find_disagreements(both, cache, documents, n=3)
+    assert via_cache[["rank", "doc_id", "sent_id", "text"]].values.tolist() == [
+        [1, "b", 1, "s3"], [2, "b", 2, "s4"], [3, "a", 0, "s0"]]
+    assert cache.asked == [["a", "b"]] and via_cache.columns.tolist() == d.columns.tolist()
     pd.testing.assert_frame_equal(both, before)  # inputs untouched
     with pytest.raises(ValueError, match=r"two scorers.*the table has \['vader'\]"):
         find_disagreements(vader)

@@ -33,6 +33,21 @@ def test_frequency_explorer_default_and_callback():
     assert explorer.terms_box.value == "in gaza, talks" and explorer.period_box.value == "M"
 
 
+def test_frequency_explorer_shows_trends_already_counted_first():
+    from toolkit.frequency import count_trends
+
+    documents = make_documents()
+    tokens = make_tokens(documents)
+    counted = count_trends(tokens, "truce", documents=documents, period="M")
+    from toolkit import widgets
+
+    explorer = widgets.FrequencyExplorer(tokens, documents, terms="truce", period="M", trends=counted)
+    assert explorer.trends is counted                      # the first view: not counted again
+    assert explorer.trends["count"].tolist() == [3, 0, 0]
+    explorer.update(terms="war")                          # later views count
+    assert set(explorer.trends["term"]) == {"war"}
+
+
 def _record_displays(monkeypatch):
     import IPython.display
 
@@ -179,3 +194,18 @@ def test_sentiment_explorer_static_view_and_no_actors(monkeypatch):
     empty = widgets.SentimentExplorer(sentiment, mentions.iloc[:0], sentences, documents, n_boot=0)
     assert empty.figure is None and "nothing to show" in empty.message
     assert isinstance(empty.evidence, pd.DataFrame)
+
+
+def test_sentiment_explorer_reads_evidence_texts_from_a_cache():
+    from test_sentiment import _Cache, make_tone_tables
+
+    from toolkit.widgets import SentimentExplorer
+
+    sentiment, mentions, sentences, documents = make_tone_tables()
+    cache = _Cache(sentences)
+    explorer = SentimentExplorer(sentiment, mentions, cache, documents, actor="Turkey", n_boot=0)
+    # Turkey's sentences: c/0 -1.0 (s6), a/0 -0.5 (s0) negative; b/0 0.5 (s2) positive
+    assert explorer.evidence["text"].tolist() == ["s6", "s0", "s2"]
+    assert cache.asked == [["a", "b", "c"]]
+    explorer.update(actor="Turkey", partner="Russia")  # the pair's a/0 (s0) and b/0 (s2): a and b read
+    assert explorer.evidence["text"].tolist() == ["s0", "s2"] and cache.asked[-1] == ["a", "b"]
