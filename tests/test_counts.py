@@ -88,3 +88,17 @@ def test_counts_leave_out_excluded_near_duplicates(tmp_path):
     assert set(read_terms(ann)["doc_id"].astype(str)) == {"000_a"}
     everything = toolkit.Annotations(ann.path, all_documents=True)
     assert set(read_terms(everything)["doc_id"].astype(str)) == {"000_a", "001_b"}
+
+
+def test_trends_and_dispersion_of_single_words_from_the_counts(corpus, tmp_path):
+    ann = _annotate(corpus, tmp_path / "cache")
+    terms, tokens, documents = read_terms(ann), ann.tokens, ann.documents
+    trends = toolkit.count_trends(terms, ["talks", "war"], documents=documents, period="month")
+    pd.testing.assert_frame_equal(trends, toolkit.count_trends(tokens, ["talks", "war"], documents=documents, period="month"))
+    # January: article a, 3 words, talks 1, war 2; February: article b, 2 words, talks 1
+    assert trends[["term", "count", "words"]].values.tolist() == [["talks", 1, 3], ["talks", 1, 2], ["war", 2, 3], ["war", 0, 2]]
+    dispersion = toolkit.measure_dispersion(terms, ["talks", "w*"])
+    pd.testing.assert_frame_equal(dispersion, toolkit.measure_dispersion(tokens, ["talks", "w*"]))
+    assert dispersion[["term", "count", "range"]].values.tolist() == [["talks", 2, 2], ["w*", 2, 1]]
+    with pytest.raises(ValueError, match="'peace talks' is a phrase: count it from the tokens table"):
+        toolkit.count_trends(terms, ["peace talks"], documents=documents)

@@ -1114,6 +1114,26 @@ def _reading_order(rows, doc_code, primary_doc, position):
     return rows
 
 
+class _Vocabulary:
+    """The distinct terms of a column, matched against a word (case, ``*`` and ``?`` wildcards)."""
+
+    def __init__(self, vocab: pd.Index):
+        self.vocab = vocab
+        self._lower = None
+
+    def hits(self, word: str, ignore_case: bool) -> np.ndarray:
+        """One boolean per term: does it match ``word``."""
+        vocab = self.vocab
+        if ignore_case:
+            if self._lower is None:
+                self._lower = vocab.str.lower()
+            vocab, word = self._lower, word.lower()
+        if "*" in word or "?" in word:
+            pattern = re.compile(fnmatch.translate(word), re.DOTALL)
+            return np.fromiter((bool(pattern.match(v)) for v in vocab), dtype=bool, count=len(vocab))
+        return np.asarray(vocab == word, dtype=bool)
+
+
 class _Stream:
     """Tokens as arrays in reading order (document by document), with integer codes for matching.
 
@@ -1190,15 +1210,9 @@ class _Stream:
         return tokens[name].to_numpy()[rows] if len(rows) else tokens[name].to_numpy()[:0]
 
     def _vocab_hits(self, word: str, ignore_case: bool) -> np.ndarray:
-        vocab = self.vocab
-        if ignore_case:
-            if self._lower is None:
-                self._lower = vocab.str.lower()
-            vocab, word = self._lower, word.lower()
-        if "*" in word or "?" in word:
-            pattern = re.compile(fnmatch.translate(word), re.DOTALL)
-            return np.fromiter((bool(pattern.match(v)) for v in vocab), dtype=bool, count=len(vocab))
-        return np.asarray(vocab == word, dtype=bool)
+        if self._lower is None:
+            self._lower = _Vocabulary(self.vocab)
+        return self._lower.hits(word, ignore_case)
 
     def find(self, query: str, *, ignore_case: bool = True):
         """Start indices of the matches of a word or phrase, and its length in tokens."""
@@ -1511,6 +1525,28 @@ def find_kwic(
     return out
 
 
+def _counted_matches(counts: pd.DataFrame, queries, *, form: str, ignore_case: bool):
+    """Rows of a counts table (one per document and term) matching each single-word query.
+
+    Returns ``(rows, which)``: row numbers and the query number of each. A phrase cannot be
+    matched in counts per document (its words' order is gone): a ValueError says so.
+    """
+    phrases = [q for q in queries if len(str(q).split()) > 1]
+    if phrases:
+        raise ValueError(f"{phrases[0]!r} is a phrase: count it from the tokens table (a table of counts per "
+                         "document and term has lost the words' order)")
+    codes, vocab = _factorize(counts[form])
+    finder = _Vocabulary(vocab.astype(str))
+    rows, which = [], []
+    for number, query in enumerate(queries):
+        hit = np.flatnonzero(finder.hits(str(query).strip(), ignore_case)[codes])
+        rows.append(hit)
+        which.append(np.full(len(hit), number, dtype=np.int64))
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows), np.concatenate(which)
+
+
 def _hits(tokens, terms, *, documents, form, ignore_case, id_column, date_column):
     """A words-only stream in corpus order (documents by date) and the matches of each term."""
     keep = ~_punct_mask(tokens)
@@ -1601,6 +1637,7 @@ def measure_dispersion(
     ignore_case: bool = True,
     id_column: str = "doc_id",
     date_column: str = "date",
+    count_column: str = "count",
 ) -> pd.DataFrame:
     """How evenly each term spreads over the parts of the corpus (documents, months, sources).
 
@@ -1612,13 +1649,16 @@ def measure_dispersion(
     Parameters
     ----------
     tokens : pandas.DataFrame
-        One row per token.
+        One row per token; or, for single words, one row per document and term with a
+        ``count_column`` (:func:`toolkit.read_terms`): the same table, without a pass over the tokens.
     terms : str or list of str
         Words or phrases.
     by : str or list of str
         The parts (as ``by`` in :func:`count_terms`): ``"doc_id"`` by default, or ``"month"``, ...
     documents : pandas.DataFrame, optional
         Needed for periods and document columns.
+    form, ignore_case, id_column, date_column, count_column
+        As in :func:`find_kwic` and :func:`count_terms`.
 
     Returns
     -------
@@ -1633,17 +1673,28 @@ def measure_dispersion(
     >>> measure_dispersion(tokens, "war")[["term", "range", "dp"]].values.tolist()
     [['war', 1, 0.5]]
     """
-    stream, queries, found, which = _hits(tokens, terms, documents=None, form=form, ignore_case=ignore_case,
-                                          id_column=id_column, date_column=date_column)
+    weights = _weights(tokens, count_column, form)
     words = ~_punct_mask(tokens)
     doc_codes, doc_uniques = _factorize(tokens[id_column])
     codes, _, values = _group_codes(tokens, by, documents, doc_codes, doc_uniques, id_column=id_column,
                                     date_column=date_column)
     n_parts = len(values)
-    sizes = np.bincount(codes[words], minlength=n_parts).astype(float)
-    part = codes[stream.rows]  # the part of each word of the stream
+    if weights is None:
+        stream, queries, found, which = _hits(tokens, terms, documents=None, form=form, ignore_case=ignore_case,
+                                              id_column=id_column, date_column=date_column)
+        sizes = np.bincount(codes[words], minlength=n_parts).astype(float)
+        part = codes[stream.rows][found]  # the part of each match
+        times = np.ones(len(found))
+    else:  # counts per document and term: each matching row adds its count to its part
+        form = "term" if form not in tokens.columns else form
+        queries = _as_queries(terms)
+        rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case)
+        rows_kept = words[rows]
+        rows, which = rows[rows_kept], which[rows_kept]
+        sizes = np.bincount(codes[words], weights=weights[words], minlength=n_parts).astype(float)
+        part, times = codes[rows], weights[rows].astype(float)
     matrix = np.zeros((len(queries), n_parts))
-    np.add.at(matrix, (which, part[found]), 1.0)
+    np.add.at(matrix, (which, part), times)
     total = float(sizes.sum())
     table = pd.DataFrame({"term": pd.array(queries, dtype=str)})
     table["count"] = matrix.sum(axis=1).astype("int64")
@@ -1667,6 +1718,7 @@ def count_trends(
     drop_punctuation: bool = True,
     id_column: str = "doc_id",
     date_column: str = "date",
+    count_column: str = "count",
 ) -> pd.DataFrame:
     """How often each term is used per period, with the words each period holds.
 
@@ -1677,7 +1729,8 @@ def count_trends(
     Parameters
     ----------
     tokens : pandas.DataFrame
-        One row per token.
+        One row per token; or, for single words, one row per document and term with a
+        ``count_column`` (:func:`toolkit.read_terms`): the same table, without a pass over the tokens.
     terms : str or list of str
         Words or phrases (wildcards allowed); a comma-separated string is split.
     documents : pandas.DataFrame
@@ -1689,6 +1742,8 @@ def count_trends(
         A document column to split each trend by (``"outlet"``).
     form, ignore_case, drop_punctuation
         As in :func:`find_kwic` and :func:`count_terms`.
+    id_column, date_column, count_column : str
+        Column names.
 
     Returns
     -------
@@ -1709,8 +1764,22 @@ def count_trends(
     docs = _documents_by_id(documents, id_column)
     queries = _as_queries(terms)
     keep = ~_punct_mask(tokens) if drop_punctuation else None
-    stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, queries=queries, ignore_case=ignore_case)
-    doc_uniques = pd.Index(stream.doc_ids)
+    weights = _weights(tokens, count_column, form)
+    if weights is None:
+        stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, queries=queries, ignore_case=ignore_case)
+        doc_uniques, doc_words = pd.Index(stream.doc_ids), stream.doc_words
+        found, _, which = stream.find_all(queries, ignore_case=ignore_case)
+        hit_doc, hit_count = stream.doc_code[found], np.ones(len(found), dtype=np.int64)
+    else:  # counts per document and term (single words)
+        form = "term" if form not in tokens.columns else form
+        doc_codes, doc_uniques = _factorize(tokens[id_column])
+        keep = np.ones(len(tokens), dtype=bool) if keep is None else keep
+        doc_words = np.bincount(doc_codes[keep], weights=weights[keep], minlength=len(doc_uniques)).astype(np.int64)
+        rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case)
+        rows_kept = keep[rows]
+        rows, which = rows[rows_kept], which[rows_kept]
+        hit_doc, hit_count = doc_codes[rows], weights[rows]
+        doc_uniques = pd.Index(doc_uniques.astype(str))
     missing = doc_uniques.difference(docs.index)
     if len(missing):
         raise ValueError(f"{len(missing)} doc_id(s) in tokens are not in documents, e.g. {missing[0]!r}")
@@ -1719,7 +1788,7 @@ def count_trends(
     if by is not None:
         doc_keys[by] = docs[by].reindex(doc_uniques).to_numpy()
     # words and documents per period (and split), over every document with tokens
-    per_doc = doc_keys.assign(words=stream.doc_words, documents=(stream.doc_words > 0).astype(np.int64))
+    per_doc = doc_keys.assign(words=doc_words, documents=(doc_words > 0).astype(np.int64))
     base = per_doc.groupby(["period"] + split, dropna=False)[["words", "documents"]].sum()
     # the full calendar of periods, empty ones included
     dates = docs[date_column].dropna()
@@ -1732,8 +1801,7 @@ def count_trends(
     else:
         full = pd.Index(calendar, name="period")
     base = base.reindex(full, fill_value=0)
-    found, _, which = stream.find_all(queries, ignore_case=ignore_case)
-    hits = doc_keys.iloc[stream.doc_code[found]].reset_index(drop=True).assign(query=which, count=1)
+    hits = doc_keys.iloc[hit_doc].reset_index(drop=True).assign(query=which, count=hit_count)
     frames = []
     for number, query in enumerate(queries):
         counted = hits[hits["query"] == number].groupby(["period"] + split, dropna=False)["count"].sum()

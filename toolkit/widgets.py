@@ -67,6 +67,9 @@ class FrequencyExplorer:
         Document columns shown in the KWIC table (``"outlet"``).
     form : str
         Token column matched (``"norm"`` or ``"token"``).
+    trends : pandas.DataFrame, optional
+        The trends of ``terms`` per ``period`` when already counted (:func:`toolkit.count_trends`
+        with the same tokens, terms and period): the first view shows them instead of counting again.
 
     Attributes
     ----------
@@ -88,7 +91,7 @@ class FrequencyExplorer:
     """
 
     def __init__(self, tokens: pd.DataFrame, documents: pd.DataFrame, *, terms=("ceasefire",), period: str = "M",
-                 width: int = 8, max_lines: int = 20, columns=(), form: str = "norm"):
+                 width: int = 8, max_lines: int = 20, columns=(), form: str = "norm", trends=None):
         import ipywidgets as widgets
 
         from .frequency import _as_queries, _period_code
@@ -113,6 +116,7 @@ class FrequencyExplorer:
                                     self.plot_output, self.table_output])
         self.terms_box.observe(self._on_change, names="value")
         self.period_box.observe(self._on_change, names="value")
+        self._counted = trends  # the first view's trends, when the caller has counted them already
         self.update()
 
     def _on_change(self, change):
@@ -148,7 +152,11 @@ class FrequencyExplorer:
             self.trends, self.kwic, self.kwic_total = pd.DataFrame(), pd.DataFrame(), 0
             self.message = "Type one or more words or phrases, separated by commas."
         else:
-            self.trends = count_trends(self.tokens, queries, documents=self.documents, period=code, form=self.form)
+            counted, self._counted = self._counted, None
+            if counted is not None:
+                self.trends = counted
+            else:
+                self.trends = count_trends(self.tokens, queries, documents=self.documents, period=code, form=self.form)
             lines = find_kwic(self.tokens, self.documents, queries, width=self.width, columns=self.columns,
                               form=self.form, n=self.max_lines)  # only the lines shown are cut from the text
             self.kwic_total = lines.attrs["total"]
@@ -181,14 +189,14 @@ class FrequencyExplorer:
 
 def explore_frequencies(tokens: pd.DataFrame, documents: pd.DataFrame, *, terms=("ceasefire",), period: str = "M",
                         width: int = 8, max_lines: int = 20, columns=(), form: str = "norm",
-                        static: bool = True) -> FrequencyExplorer:
+                        static: bool = True, trends=None) -> FrequencyExplorer:
     """A frequency explorer (type terms, pick a period), after a static view of its default.
 
     Parameters
     ----------
     tokens, documents : pandas.DataFrame
         The tokens and documents tables.
-    terms, period, width, max_lines, columns, form
+    terms, period, width, max_lines, columns, form, trends
         As in :class:`FrequencyExplorer`.
     static : bool
         Display the default trend figure and KWIC table as plain outputs first (so the rendered
@@ -200,7 +208,7 @@ def explore_frequencies(tokens: pd.DataFrame, documents: pd.DataFrame, *, terms=
         Displayed as the live widget when it is the last value of a notebook cell.
     """
     explorer = FrequencyExplorer(tokens, documents, terms=terms, period=period, width=width,
-                                 max_lines=max_lines, columns=columns, form=form)
+                                 max_lines=max_lines, columns=columns, form=form, trends=trends)
     if static:
         explorer.show_static()
     return explorer
