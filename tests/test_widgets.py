@@ -34,6 +34,8 @@ def test_frequency_explorer_default_and_callback():
 
 
 def test_frequency_explorer_shows_trends_already_counted_first():
+    from test_frequency import make_documents, make_tokens
+
     from toolkit.frequency import count_trends
 
     documents = make_documents()
