@@ -893,27 +893,26 @@ def compare_periods(
     else:
         periods = sorted(pd.unique(pairs["period"]))
         steps = list(zip(periods[:-1], periods[1:]))
-    frames = []
-    keys = ["actor_a", "actor_b"]
-    for p0, p1 in steps:
-        a = present[present["period"] == p0][keys + ["joint", measure]].loc[:, lambda f: ~f.columns.duplicated()]
-        b = present[present["period"] == p1][keys + ["joint", measure]].loc[:, lambda f: ~f.columns.duplicated()]
-        a = a.rename(columns={"joint": "joint_before", measure: "before"} if measure != "joint"
-                     else {"joint": "joint_before"})
-        b = b.rename(columns={"joint": "joint_after", measure: "after"} if measure != "joint"
-                     else {"joint": "joint_after"})
-        if measure == "joint":
-            a["before"] = a["joint_before"]
-            b["after"] = b["joint_after"]
-        both = a.merge(b, on=keys, how="outer")
-        both.insert(0, "period_after", pd.Timestamp(p1))
-        both.insert(0, "period_before", pd.Timestamp(p0))
-        frames.append(both)
     columns = ["period_before", "period_after", "actor_a", "actor_b", "joint_before", "joint_after",
                "before", "after", "change", "status"]
-    if not frames:
+    if not steps:
         return pd.DataFrame({c: pd.Series([], dtype=float) for c in columns})
-    out = pd.concat(frames, ignore_index=True)
+    # every comparison at once: each row of a period joins the comparison(s) it is the before or after of
+    keys = ["actor_a", "actor_b"]
+    sides = []
+    for side, which in (("before", 0), ("after", 1)):
+        step = pd.Index([s[which] for s in steps]).get_indexer(present["period"])
+        rows = present.loc[step >= 0, list(dict.fromkeys(keys + ["joint", measure]))]
+        rows = rows.rename(columns={"joint": f"joint_{side}", measure: side} if measure != "joint"
+                           else {"joint": f"joint_{side}"})
+        if measure == "joint":
+            rows[side] = rows[f"joint_{side}"]
+        rows.insert(0, "_step", step[step >= 0])
+        sides.append(rows)
+    out = sides[0].merge(sides[1], on=["_step"] + keys, how="outer")
+    step = out.pop("_step").to_numpy()
+    out.insert(0, "period_after", pd.DatetimeIndex([pd.Timestamp(s[1]) for s in steps]).take(step))
+    out.insert(0, "period_before", pd.DatetimeIndex([pd.Timestamp(s[0]) for s in steps]).take(step))
     for column in ("joint_before", "joint_after"):
         out[column] = out[column].fillna(0).astype("int64")
     out["before"] = out["before"].astype(float)
