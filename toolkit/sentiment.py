@@ -696,9 +696,7 @@ def _sorted_codes(column: pd.Series):
     """Integer codes of a column in sorted order of its values (missing values last), and their number."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         categories = column.cat.categories
-        rank = np.empty(len(categories), dtype=np.int64)
-        rank[np.argsort(np.asarray(categories.astype(str) if categories.dtype == object else categories),
-                        kind="stable")] = np.arange(len(categories))
+        rank = _category_rank(categories)
         codes = column.cat.codes.to_numpy()
         out = np.where(codes < 0, len(categories), rank[np.maximum(codes, 0)])
         return out.astype(np.int64), len(categories) + 1
@@ -706,6 +704,28 @@ def _sorted_codes(column: pd.Series):
     codes = codes.astype(np.int64)
     codes[codes < 0] = len(uniques)
     return codes, len(uniques) + 1
+
+
+_RANKS: dict = {}  # id(categories) -> (weak reference, rank): the articles' ids are sorted once, not per table
+
+
+def _category_rank(categories: pd.Index) -> np.ndarray:
+    """The place of each category in sorted order (categories are immutable: remembered per object)."""
+    import weakref
+
+    held = _RANKS.get(id(categories))
+    if held is not None and held[0]() is categories:
+        return held[1]
+    rank = np.empty(len(categories), dtype=np.int64)
+    rank[np.argsort(np.asarray(categories.astype(str) if categories.dtype == object else categories),
+                    kind="stable")] = np.arange(len(categories))
+    for key in [k for k, (ref, _) in _RANKS.items() if ref() is None]:
+        del _RANKS[key]
+    try:
+        _RANKS[id(categories)] = (weakref.ref(categories), rank)
+    except TypeError:  # an index type without weak references: not remembered
+        pass
+    return rank
 
 
 def _compact(key: np.ndarray, size: int):
@@ -761,15 +781,21 @@ def _take(values: pd.Series, places: np.ndarray) -> np.ndarray:
 
 def _sentence_keys(left: pd.DataFrame, right: pd.DataFrame):
     """One integer per (doc_id, sent_id) of both tables, equal for the same sentence (-1: an article
-    ``right`` does not hold): joins on integers instead of strings."""
+    ``right`` does not hold): joins on integers instead of strings.
+
+    Each article gets a range as long as its largest ``sent_id`` (in either table) plus one, so the
+    keys run from 0 to about the number of sentences: a table of flags can stand for a set of them.
+    """
     docs = pd.Index(pd.unique(right["doc_id"].to_numpy()) if not isinstance(right["doc_id"].dtype, pd.CategoricalDtype)
                     else right["doc_id"].cat.categories)
-    width = int(max(left["sent_id"].max() if len(left) else 0, right["sent_id"].max() if len(right) else 0)) + 1
-    keys = []
-    for frame in (left, right):
-        place = _lookup(frame["doc_id"], docs).astype(np.int64)
-        keys.append(np.where(place < 0, -1, place * width + frame["sent_id"].to_numpy(dtype=np.int64)))
-    return keys
+    places = [_lookup(frame["doc_id"], docs).astype(np.int64) for frame in (left, right)]
+    sents = [frame["sent_id"].to_numpy(dtype=np.int64) for frame in (left, right)]
+    longest = np.full(len(docs), -1, dtype=np.int64)
+    for place, sent in zip(places, sents):
+        found = place >= 0
+        np.maximum.at(longest, place[found], sent[found])
+    offset = np.append(np.cumsum(longest + 1) - (longest + 1), 0)  # (the last entry: no article)
+    return [np.where(place < 0, -1, offset[place] + sent) for place, sent in zip(places, sents)]
 
 
 def _join_sentences(data: pd.DataFrame, other: pd.DataFrame, columns) -> pd.DataFrame:
@@ -788,8 +814,13 @@ def _join_sentences(data: pd.DataFrame, other: pd.DataFrame, columns) -> pd.Data
 
 def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """``np.isin`` for integer keys: a hash table of a few ``wanted``, a binary search in many."""
-    if not len(wanted):
+    if not len(wanted) or not len(values):
         return np.zeros(len(values), dtype=bool)
+    low, high = min(values.min(), wanted.min()), max(values.max(), wanted.max())
+    if low >= -1 and high < 4 * (len(values) + len(wanted)) + 2**20:  # small keys: a table of flags
+        flags = np.zeros(int(high) + 2, dtype=bool)  # the last one stands for -1 (never wanted)
+        flags[wanted[wanted >= 0]] = True
+        return flags[values]
     if len(wanted) < 100_000:
         return pd.Index(pd.unique(wanted)).get_indexer(values) >= 0
     ordered = np.sort(wanted)
