@@ -156,3 +156,24 @@ def test_candidate_pairs_equal_datasketch_lsh_queries():
     kept = [tuple(p) for p in candidate_pairs(sigs, sizes).tolist()]
     assert kept == [p for p in expected if estimate[p] >= 0.55]
     assert (0, 30) in kept and (40, 41) in expected and (40, 41) not in kept
+
+
+def test_words_as_the_word_pattern_finds_them():
+    from toolkit.duplicates import _words
+
+    # runs of letters and digits, lowercased; "_" and punctuation separate; one count per text
+    words, counts = _words(["Ab, c9!", "", "x_y"])
+    assert words.to_pylist() == ["ab", "c9", "x", "y"] and counts.tolist() == [2, 0, 2]
+    # not ASCII: "Ça" and "Été" lowercased, "中文" (beyond the table) is a word, "\u00a0" and "’" are not
+    words, counts = _words(["Ça\u00a0va’Été", "中文 1,5"])
+    assert words.to_pylist() == ["ça", "va", "été", "中文", "1", "5"] and counts.tolist() == [3, 3]
+
+
+def test_strip_boilerplate_keeps_the_other_paragraphs_one_a_line():
+    from toolkit.duplicates import _strip_boilerplate
+
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"],
+                         "text": ["Rebels advanced.\nReply  now.\nOil rose.", "Reply now.", ""]})
+    # "Reply  now." normalises to the boilerplate "Reply now."; a document of boilerplate only, or
+    # without paragraphs, becomes empty
+    assert _strip_boilerplate(docs, ["Reply now."], "doc_id", "text") == ["Rebels advanced.\nOil rose.", "", ""]

@@ -164,3 +164,67 @@ def test_settings_fingerprint_changes_with_settings():
     assert TextSettings().fingerprint() == TextSettings().fingerprint()
     assert TextSettings().fingerprint() != TextSettings(lemmatize=True).fingerprint()
     assert "the" in load_stopwords("english") and "army" not in load_stopwords("english")
+
+
+# -- the batch machinery behind split_sentences and tokenize (checked by hand)
+
+def test_lines_as_paragraphs_are_trimmed_and_blank_lines_skipped():
+    from toolkit.text import _paragraph_spans
+
+    # "\n \t\n" (7-11) is a blank line: "One." 2-6 before it, "Two." 11-15 after it
+    assert _paragraph_spans("  One. \n \t\nTwo.") == [(2, 6), (11, 15)]
+    # no blank line: each line, from its first to its last non-space (\r, \x0b are whitespace):
+    # " a b \r" is 0-6 -> "a b" 1-4; "c\x0b" 7-9 -> "c" 7-8; "d " 10-12 -> "d" 10-11
+    assert _paragraph_spans(" a b \r\nc\x0b\nd ") == [(1, 4), (7, 8), (10, 11)]
+    # "\n   \n" (9-14) is a blank line: "a b \r\nc" 1-8 before it, "d" 14-15 after it
+    assert _paragraph_spans(" a b \r\nc\x0b\n   \nd") == [(1, 8), (14, 15)]
+    assert _paragraph_spans("") == []
+
+
+def test_normalized_lengths_count_each_whitespace_run_once():
+    import numpy as np
+
+    from toolkit.text import _normalized_lengths
+
+    text = "a  b\tc\u3000\u3000d|xy"
+    # text[0:9] "a  b\tc\u3000\u3000d" -> "a b c d": 4 letters + 3 runs = 7; "xy" -> 2; "b" -> 1
+    got = _normalized_lengths(text, np.array([0, 10, 3]), np.array([9, 12, 4]))
+    assert got.tolist() == [7, 2, 1]
+
+
+def test_previous_word_after_the_last_opening_quote():
+    from toolkit.text import _previous_word
+
+    text = 'He met ("Gen. Lee'
+    assert _previous_word(text, 0, 12) == "Gen"        # '("Gen' -> after the '"'
+    assert _previous_word(text, 0, 7) == ""            # "He met " ends with a space
+    assert _previous_word(text, 3, 6) == "met"         # text[3:6] is "met"
+    assert _previous_word(text, 3, 5) == "me"          # text[3:5] is "me"
+    assert _previous_word(text, 5, 5) == ""
+
+
+def test_boundaries_found_over_many_documents_at_once():
+    # a mark at a paragraph's end is not a boundary inside it; "..." and "…" and "?!" are marks
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Wait... Go.\n\nYes?! No… Fine.", "One. Two."]})
+    got = split_sentences(docs)
+    assert got["text"].tolist() == ["Wait...", "Go.", "Yes?!", "No…", "Fine.", "One.", "Two."]
+    assert got["sent_id"].tolist() == [0, 1, 2, 3, 4, 0, 1]
+    assert got["paragraph_id"].tolist() == [0, 0, 1, 1, 1, 0, 0]
+    # offsets: "Wait..." 0-7, "Go." 8-11, "Yes?!" 13-18, "No…" 19-22, "Fine." 23-28; "Two." 5-9
+    assert got["start"].tolist() == [0, 8, 13, 19, 23, 0, 5]
+    assert got["end"].tolist() == [7, 11, 18, 22, 28, 4, 9]
+
+
+def test_chunks_ascii_and_other_text_alike():
+    from toolkit.text import _chunks
+
+    for text, spaces in (("ab  c\nab", "ascii"), ("ab\u00a0 c\u3000ab é", "not ascii")):
+        starts, ends, codes, distinct = _chunks(text)
+        words = [text[a:b] for a, b in zip(starts, ends)]
+        assert words == text.split(), spaces
+        assert [distinct[c] for c in codes] == words
+        assert distinct.tolist() == list(dict.fromkeys(words))  # first appearance order
+    starts, ends, codes, distinct = _chunks("ab\u00a0 c\u3000ab é")
+    # "ab" 0-2, "c" 4-5, "ab" 6-8, "é" 9-10; codes: ab=0, c=1, é=2
+    assert starts.tolist() == [0, 4, 6, 9] and ends.tolist() == [2, 5, 8, 10]
+    assert codes.tolist() == [0, 1, 0, 2]

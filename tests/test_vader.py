@@ -166,3 +166,23 @@ def test_equal_to_reference_on_news_sentences():
     docs = docs[docs["file"].isin(files)]
     texts = list(dict.fromkeys(split_sentences(docs)["text"]))
     assert assert_same(texts) > 4000
+
+
+def test_word_facts_and_their_cache():
+    from toolkit import vader
+
+    rules = vader._rules()
+    # "GREAT!": stripped to "GREAT" (more than 2 characters left), capitals (8) + lexicon (1),
+    # valence 3.1 in vader_lexicon.txt; "very": a booster (2), B_INCR 0.293, a rule word;
+    # "don't": a negation (4); ":)": stripped to "" so kept whole, lexicon 2.0
+    assert vader._word_facts("GREAT!", rules) == (9, 3.1, 0.0, 0)
+    assert vader._word_facts("very", rules) == (2, 0.0, 0.293, rules["ids"]["very"])
+    assert vader._word_facts("don't", rules) == (4, 0.0, 0.0, 0)
+    assert vader._word_facts(":)", rules) == (1, 2.0, 0.0, 0)
+    # the facts kept from a first call give the same scores on the next one
+    vader._WORD_FACTS.clear()
+    texts = ["The talks were a great success.", "No deal."]
+    first = vader_polarity(texts)
+    assert "great" in vader._WORD_FACTS
+    assert vader_polarity(texts).tolist() == first.tolist() == [[0.8316, 0.661, 0.339, 0.0],
+                                                                 [-0.296, 0.0, 0.312, 0.688]]

@@ -195,7 +195,7 @@ def _paragraph_spans(text: str):
 
 
 def _previous_word(text: str, start: int, end: int) -> str:
-    """The word ending at ``end`` (after ``start``): the last run of non-space characters before
+    r"""The word ending at ``end`` (after ``start``): the last run of non-space characters before
     ``end``, from after its last opening quote or bracket; empty when whitespace comes right before
     ``end``. (As the regex ``["'“‘«(\[]*([^\s"'“‘«(\[]*)\Z`` searched in ``text[start:end]``.)"""
     if end <= start or text[end - 1].isspace():
