@@ -939,9 +939,12 @@ def tone_by_source(sentiment: pd.DataFrame, documents: pd.DataFrame, *, source_c
     src["source"] = src["source"].astype(object).where(src["source"].notna(), "(none)").astype("str")
     if "source" in data.columns:
         data = data.merge(src, on="doc_id", how="left")
-    else:
-        data = data.reset_index(drop=True).assign(source=_take(src["source"], _lookup(data["doc_id"], pd.Index(src["doc_id"]))))
-    data["source"] = data["source"].fillna("(none)")
+        data["source"] = data["source"].fillna("(none)")
+    else:  # each article's source looked up once, spread as categories (not a string per sentence)
+        places = _lookup(data["doc_id"], pd.Index(src["doc_id"]))
+        names = pd.Categorical(pd.concat([src["source"], pd.Series(["(none)"], dtype="str")], ignore_index=True))
+        codes = names.codes[np.where(places < 0, len(src), places)]
+        data = data.reset_index(drop=True).assign(source=pd.Categorical.from_codes(codes, dtype=names.dtype))
     extra = ["source"]
     if period is not None:
         data = _with_period(data, documents, period, date_column=date_column)
