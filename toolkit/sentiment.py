@@ -495,9 +495,9 @@ def _replicates(bits, sizes, offsets, groups, score, packed, width, n_column):
     starts = np.cumsum(sizes[groups]) - sizes[groups]
     # a uniform integer below the group's size from 32 random bits: (r * size) >> 32 (bias < size / 2**32)
     one = len(groups) == 1  # one group: a scalar size and offset (no per-slot arrays)
-    draw = np.multiply(bits, np.uint64(sizes[groups[0]]) if one else sizes[slot_group].astype(np.uint64),
-                       dtype=np.uint64)
-    np.right_shift(draw, np.uint64(32), out=draw)
+    draw = bits.astype(np.uint64)
+    draw *= np.uint64(sizes[groups[0]]) if one else sizes[slot_group].astype(np.uint64)
+    draw >>= np.uint64(32)
     draw = draw.view(np.int64)
     draw += offsets[groups[0]] if one else offsets[slot_group]
     s = np.add.reduceat(score[draw], starts, axis=1)
