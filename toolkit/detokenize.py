@@ -59,6 +59,7 @@ _WHEN = ("auto", "always", "never")
 
 _BRACKETS = (("-LRB-", "("), ("-RRB-", ")"), ("-LSB-", "["), ("-RSB-", "]"), ("-LCB-", "{"), ("-RCB-", "}"))
 _JOINED_WORDS = frozenset({("can", "not"), ("gon", "na"), ("wan", "na"), ("got", "ta"), ("lem", "me"), ("gim", "me")})
+_SPLIT_PAIRS = tuple(f"{first} {second}" for first, second in sorted(_JOINED_WORDS))
 # Each pattern starts with a literal or a rare character, so that the regex engine can skip ahead
 # quickly (a leading look-behind or group makes it try every position: 3-10 times slower); the
 # conditions on the characters before a match are checked in the replacement functions.
@@ -114,14 +115,24 @@ def _join_currency(match) -> str:
 
 def _signals(text: str) -> tuple[int, int, int]:
     """(markers, spaced, attached) counts of one text, from literal substring counts."""
+    return (_markers(text),) + _spacing(text)
+
+
+def _markers(text: str) -> int:
+    """Treebank marker tokens in one text (literal substring counts)."""
     count = text.count
-    markers = sum(count(m) for m in _MARKERS)
+    return sum(count(m) for m in _MARKERS)
+
+
+def _spacing(text: str) -> tuple[int, int]:
+    """(spaced, attached) counts of one text, from literal substring counts."""
+    count = text.count
     spaced_comma, spaced_question = count(" ,"), count(" ?")
     spaced_nt, spaced_s = count(" n't"), count(" 's")
     spaced = spaced_comma + spaced_question + count(" .") + spaced_nt + spaced_s
     attached = (count(",") - spaced_comma) + (count("?") - spaced_question) + (count("n't") - spaced_nt) \
         + (count("'s") - spaced_s)
-    return markers, spaced, attached
+    return spaced, attached
 
 
 def is_pretokenized(text: str, *, min_signals: int = 2) -> bool:
@@ -132,8 +143,11 @@ def is_pretokenized(text: str, *, min_signals: int = 2) -> bool:
     >>> is_pretokenized("Assad's forces don't stop, he said.")
     False
     """
-    markers, spaced, attached = _signals(text)
-    return markers + spaced >= min_signals and spaced >= attached
+    spaced, attached = _spacing(text)
+    if spaced < attached:
+        return False
+    # the markers matter only when the spaced signals alone are too few (counted last)
+    return spaced >= min_signals or _markers(text) + spaced >= min_signals
 
 
 def detokenize(text: str) -> str:
@@ -144,19 +158,22 @@ def detokenize(text: str) -> str:
     >>> detokenize("`` We do n't want war , '' he said -LRB- Reuters -RRB- .")
     '"We don\\'t want war," he said (Reuters).'
     """
-    text = text.replace("\\/", "/").replace("\\*", "*")
+    if "\\" in text:
+        text = text.replace("\\/", "/").replace("\\*", "*")
     for token, char in _BRACKETS:
         text = text.replace(token, char)
-    text = _SECOND_WORD.sub(_join_words, text)
+    lowered = text.lower()  # (literal scans for the split words are quicker than the pattern's)
+    if any(pair in lowered for pair in _SPLIT_PAIRS):
+        text = _SECOND_WORD.sub(_join_words, text)
     text = _ABBREVIATION_STOP.sub(_drop_abbreviation_stop, text)
     text = _CLOSING.sub("", text)
     text = _OPENING.sub(_join_opening, text)
-    text = _CURRENCY.sub(_join_currency, text)
+    if "$ " in text or "# " in text:  # (two literal scans are quicker than the pattern's)
+        text = _CURRENCY.sub(_join_currency, text)
     # "' ''" (a single quote closing inside a double one) is now three quotes: ' then "
     text = text.replace("``", '"').replace("'''", "'\"").replace("''", '"').replace("`", "'")
-    while " \n" in text or "\t\n" in text:
-        text = text.replace(" \n", "\n").replace("\t\n", "\n")
-    return text.rstrip(" \t")
+    # spaces and tabs at the end of each line (and of the text) go
+    return "\n".join([line.rstrip(" \t") for line in text.split("\n")])
 
 
 def detect_pretokenized(
