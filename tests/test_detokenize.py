@@ -121,3 +121,23 @@ def test_empty_documents_table():
     docs = pd.DataFrame({"doc_id": pd.Series(dtype=str), "text": pd.Series(dtype=str)})
     out = restore_text(docs)
     assert len(out) == 0 and "detokenized" in out.columns
+
+
+def test_detection_needs_the_markers_only_when_spaced_signals_are_too_few():
+    # "-LRB- x -RRB-": 2 markers, nothing spaced or attached: 0 >= 0 and 2 + 0 >= 2
+    assert is_pretokenized("-LRB- x -RRB-")
+    assert not is_pretokenized("-LRB- x -RRB-", min_signals=3)
+    # " , ," : 2 spaced commas, 0 attached: decided without markers
+    assert is_pretokenized("a , b , c")
+    # "a , b, c, d": 1 spaced < 2 attached: not tokenised, however many markers
+    assert not is_pretokenized("`` a , b, c, d -LRB- -RRB-")
+
+
+def test_line_ends_and_split_words_in_any_case():
+    # spaces and tabs before each line break and at the end go, in any mix
+    assert detokenize("a . \t \nb ,\t\nc  ") == "a.\nb,\nc"
+    # split words join whatever their case; "can not only" stays
+    assert detokenize("We CAN NOT go . You Gon Na see") == "We CANNOT go. You Gon Na see"
+    assert detokenize("We can not only wait") == "We can not only wait"
+    # currency only where "$ " or "# " is followed by a digit
+    assert detokenize("US$ 5 and # 1 but $ x") == "US$5 and #1 but $ x"
