@@ -96,3 +96,18 @@ def test_small_and_empty_corpora():
 def test_unknown_group_column(docs):
     with pytest.raises(KeyError):
         find_boilerplate(docs, by="source")
+
+
+def test_hash_paragraph_sets_equal_the_hashes_of_each_text():
+    import numpy as np
+
+    from toolkit.boilerplate import hash_paragraph_sets, hash_paragraphs
+
+    texts = ["Reply  now.\nOil rose.\nReply now.", "", " \n ", "Oil\u00a0rose.\n\nA\tb\n c"]
+    got = hash_paragraph_sets(texts)
+    # text 0: "Reply  now." and "Reply now." are one paragraph once normalised: 2 distinct;
+    # texts 1 and 2 have no paragraph; text 3 has blank-line blocks "Oil rose." and "A b c"
+    expected = [hash_paragraphs(["Reply now.", "Oil rose."]), [], [], hash_paragraphs(["Oil rose.", "A b c"])]
+    assert [sorted(g.tolist()) for g in got] == [sorted(int(h) for h in e) for e in expected]
+    assert all(g.dtype == np.uint64 for g in got)
+    assert got[0][0] < got[0][1] and got[3][0] < got[3][1]  # sorted, as np.unique gives them

@@ -30,6 +30,7 @@ __all__ = [
     "boilerplate_texts",
     "count_words",
     "hash_paragraphs",
+    "hash_paragraph_sets",
     "BOILERPLATE_COLUMNS",
     "OCCURRENCE_COLUMNS",
 ]
@@ -64,6 +65,64 @@ def hash_paragraphs(texts) -> np.ndarray:
     if not len(normalised):
         return np.empty(0, dtype=np.uint64)
     return pd.util.hash_array(normalised, categorize=False)
+
+
+def hash_paragraph_sets(texts) -> list:
+    """The distinct paragraph hashes of each text, for many texts at once.
+
+    ``[np.unique(hash_paragraphs(paragraphs of t)) for t in texts]`` (paragraphs as
+    :func:`toolkit.text.split_paragraphs` cuts them), with one hash call for all paragraphs and
+    whitespace normalised only in the paragraphs that need it (found with numpy).
+
+    Parameters
+    ----------
+    texts : sequence of str
+
+    Returns
+    -------
+    list of numpy.ndarray of uint64
+        One sorted array per text (empty for a text without paragraphs).
+
+    Examples
+    --------
+    >>> a, b = hash_paragraph_sets(["Reply  now.\\nOil rose.\\nReply now.", ""])
+    >>> len(a), len(b), bool(a[0] in hash_paragraphs(["Reply now.", "Oil rose."]))
+    (2, 0, True)
+    """
+    from .text import _paragraph_spans, _whitespace_table
+
+    texts = [str(text) for text in texts]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    bases = (np.cumsum(lengths) - lengths).tolist()
+    starts, ends, counts = [], [], []
+    for text, base in zip(texts, bases):
+        spans = _paragraph_spans(text)
+        starts.extend(base + a for a, _ in spans)
+        ends.extend(base + b for _, b in spans)
+        counts.append(len(spans))
+    if not starts:
+        return [np.empty(0, dtype=np.uint64) for _ in texts]
+    joined = "\n".join(texts)
+    units = [joined[a:b] for a, b in zip(starts, ends)]
+    # a trimmed paragraph is already normalised when its only whitespace is single spaces
+    if joined.isascii():  # one byte a character
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        space = _whitespace_table()[:128][codes]
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        space = _whitespace_table()[np.minimum(codes, 0x3001)]
+    odd = np.flatnonzero(space & ((codes != 32) | np.concatenate(([False], space[:-1]))))
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    for i in np.flatnonzero(np.searchsorted(odd, ends) > np.searchsorted(odd, starts)).tolist():
+        units[i] = normalize_whitespace(units[i])
+    hashes = pd.util.hash_array(np.array(units, dtype=object), categorize=False)
+    owner = np.repeat(np.arange(len(texts)), counts)
+    order = np.lexsort((hashes, owner))
+    hashes, owner = hashes[order], owner[order]
+    first = np.ones(len(hashes), dtype=bool)
+    first[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+    hashes, owner = hashes[first], owner[first]
+    return np.split(hashes, np.searchsorted(owner, np.arange(1, len(texts))))
 
 
 def boilerplate_texts(boilerplate) -> frozenset:
