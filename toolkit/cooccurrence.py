@@ -1012,7 +1012,9 @@ def find_evidence(
         if window == "sentence":
             keys = ["doc_id", "sent_id"]
         elif window == "paragraph":
-            para = sents[["doc_id", "sent_id", "paragraph_id"]]
+            both = pd.unique(a_rows["doc_id"][a_rows["doc_id"].isin(pd.unique(b_rows["doc_id"]))])
+            para = sents[["doc_id", "sent_id", "paragraph_id"]]  # of the articles naming both: the rest never pair
+            para = para.iloc[np.flatnonzero(para["doc_id"].isin(both).to_numpy())]
             a_rows = a_rows.merge(para, on=["doc_id", "sent_id"], how="left")
             b_rows = b_rows.merge(para, on=["doc_id", "sent_id"], how="left")
             keys = ["doc_id", "paragraph_id"]
@@ -1040,17 +1042,44 @@ def find_evidence(
     best = best.sort_values(order, kind="stable")
     if limit is not None:
         best = best.head(limit)
-    # the text of the passages listed only, from the sentences of their articles
-    sents = sents[sents["doc_id"].isin(pd.unique(best["doc_id"]))]
-    text = sents.set_index(["doc_id", "sent_id"])["text"]
-    passages = []
-    for doc, first, last in zip(best["doc_id"], best["sent_id"], best["sent_id_end"]):
-        if first == last:
-            passages.append(text.get((doc, first), ""))
-        else:
-            chunk = sents[(sents["doc_id"] == doc) & (sents["sent_id"] >= first) & (sents["sent_id"] <= last)]
-            passages.append(" ".join(chunk.sort_values("sent_id")["text"]))
-    best["text"] = passages
+    best["text"] = _passages(sents, best["doc_id"], best["sent_id"], best["sent_id_end"])
     best["sent_id"] = best["sent_id"].astype("int64")
     best["sent_id_end"] = best["sent_id_end"].astype("int64")
     return best[out_columns].reset_index(drop=True)
+
+
+def _passages(sentences, doc_ids, first, last) -> list:
+    """The text of sentences ``first`` to ``last`` of each article (joined by spaces; "" when missing).
+
+    Only the listed articles' rows of ``sentences`` are taken (three columns), and each passage is
+    found by binary search on integer keys."""
+    listed = sentences[["doc_id", "sent_id", "text"]]
+    listed = listed.iloc[np.flatnonzero(listed["doc_id"].isin(pd.unique(doc_ids)).to_numpy())]
+    sent, coded = _ints(listed["sent_id"]), _codes(listed["doc_id"], doc_ids, missing_ok=True)
+    try:
+        first, last = np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64)
+    except (TypeError, ValueError):
+        sent = None
+    if sent is None or coded is None or (len(first) and first.min() < 0):
+        return _passages_by_rows(listed, doc_ids, first, last)
+    (doc, wanted), _ = coded
+    width = int(max(sent.max(initial=0), last.max(initial=0))) + 1
+    keys = doc * width + sent
+    order = np.argsort(keys, kind="stable")
+    keys, texts = keys[order], listed["text"].to_numpy(dtype=object)[order]
+    lo = np.searchsorted(keys, wanted * width + first, side="left")
+    hi = np.searchsorted(keys, wanted * width + last, side="right")
+    return [texts[i] if j == i + 1 else " ".join(texts[i:j]) for i, j in zip(lo.tolist(), hi.tolist())]
+
+
+def _passages_by_rows(listed, doc_ids, first, last) -> list:
+    """:func:`_passages` by filtering rows (sentence numbers that are not whole numbers)."""
+    text = listed.set_index(["doc_id", "sent_id"])["text"]
+    passages = []
+    for doc, a, b in zip(doc_ids, first, last):
+        if a == b:
+            passages.append(text.get((doc, a), ""))
+        else:
+            chunk = listed[(listed["doc_id"] == doc) & (listed["sent_id"] >= a) & (listed["sent_id"] <= b)]
+            passages.append(" ".join(chunk.sort_values("sent_id")["text"]))
+    return passages
