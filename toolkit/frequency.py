@@ -282,8 +282,11 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
     rows = at >= 0
     if not rows.all():
         at, doc_codes = at[rows], doc_codes[rows]
-    doc_freq = np.bincount(_distinct_keys(doc_codes, at), minlength=len(pair)) if len(pair) \
-        else np.zeros(0, dtype=np.int64)
+    if weights is not None:  # a counts table: each row is one document's one term, already distinct
+        doc_freq = np.bincount(at, minlength=len(pair)) if len(pair) else np.zeros(0, dtype=np.int64)
+    else:
+        doc_freq = np.bincount(_distinct_keys(doc_codes, at), minlength=len(pair)) if len(pair) \
+            else np.zeros(0, dtype=np.int64)
     g, t = pair // n_terms, pair % n_terms
     # sorted by group (codes follow the sorted group values), count (descending), term: the terms'
     # order from Arrow's sort of the vocabulary (code point order, as pandas sorts strings)
