@@ -1018,7 +1018,9 @@ def tone_toward_actors(sentiment: pd.DataFrame, mentions: pd.DataFrame, *, docum
         Keep these actors only.
     scorer : str, optional
     **options
-        See :func:`summarize_tone` (articles are resampled for the intervals).
+        See :func:`summarize_tone` (articles are resampled for the intervals); ``intervals=N``
+        computes the intervals of the N actors (or actor and period rows) with the most sentences
+        only, the very ones a full run gives: a table of the main actors costs a fraction.
 
     Returns
     -------
@@ -1058,7 +1060,8 @@ def tone_between_actors(sentiment: pd.DataFrame, mentions: pd.DataFrame, *, docu
     pairs : sequence of (str, str), optional
         Keep these pairs only (in either order).
     **options
-        See :func:`summarize_tone`.
+        See :func:`summarize_tone` (``intervals=N``: the intervals of the N pairs with the most
+        sentences only, as :func:`tone_toward_actors`).
 
     Returns
     -------
