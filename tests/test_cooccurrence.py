@@ -276,3 +276,89 @@ def test_evidence_for_paragraph_and_token_windows():
     assert near[["doc_id", "sent_id", "sent_id_end", "text"]].values.tolist() == [
         ["e1", 0, 1, "first sentence second sentence"]]
     assert find_evidence(TOKEN_MENTIONS, sentences, "C", "A", window=2, tokens=TOKENS).empty
+
+
+# --------------------------------------------------------------------------- unusual tables, large-corpus paths
+# count_pairs counts on integer keys; tables it cannot key that way (a sentence twice, a mention in
+# a sentence the table lacks for a paragraph window, a mention without actor) go through joins.
+# Either way the counts are the ones worked out by hand above.
+
+
+def test_rows_in_any_order_give_the_same_counts():
+    sentences, mentions = SENTENCES.iloc[::-1], MENTIONS.iloc[::-1]
+    # as in test_sentence_window_counts_and_every_measure and test_paragraph_window
+    assert table(count_pairs(mentions, sentences=sentences), "joint", "count_a", "count_b", "total") == [
+        ["A", "B", 2, 3, 3, 6], ["B", "C", 1, 3, 2, 6]]
+    assert table(count_pairs(mentions, window="paragraph", sentences=sentences), "joint", "count_a", "total") == [
+        ["A", "B", 2, 2, 3], ["B", "C", 2, 3, 3], ["A", "C", 1, 2, 3]]
+    # tokens in reverse order: as in test_token_window_of_two
+    pairs = count_pairs(TOKEN_MENTIONS.iloc[::-1], window=2, tokens=TOKENS.iloc[::-1])
+    assert table(pairs, "joint", "count_a", "count_b", "total") == [["A", "B", 4, 4, 4, 6]]
+
+
+def test_categorical_columns_are_counted_like_strings():
+    mentions = MENTIONS.astype({"doc_id": "category", "actor": "category"})
+    # categories in another order than the ids: pairs still have actor_a < actor_b by id
+    mentions["actor"] = mentions["actor"].cat.reorder_categories(["C", "B", "A"])
+    assert table(count_pairs(mentions, sentences=SENTENCES), "joint", "count_a", "count_b", "total") == [
+        ["A", "B", 2, 3, 3, 6], ["B", "C", 1, 3, 2, 6]]
+
+
+def test_a_sentence_twice_is_one_unit():
+    sentences = pd.concat([SENTENCES, SENTENCES.iloc[[2]]], ignore_index=True)  # d1 s2 (p1) again
+    # still 6 sentences and 3 paragraphs: the counts of the two tests above
+    assert table(count_pairs(MENTIONS, sentences=sentences), "joint", "total") == [["A", "B", 2, 6], ["B", "C", 1, 6]]
+    assert table(count_pairs(MENTIONS, window="paragraph", sentences=sentences), "joint", "count_a", "total") == [
+        ["A", "B", 2, 2, 3], ["B", "C", 2, 3, 3], ["A", "C", 1, 2, 3]]
+
+
+def test_mentions_in_sentences_the_table_lacks_are_units_of_their_own():
+    sentences = SENTENCES.drop(index=1)  # without d1 s1 (p0), where A is mentioned
+    # sentence window: 5 sentences in the table + d1 s1 from the mentions = 6; counts as before
+    assert table(count_pairs(MENTIONS, sentences=sentences), "joint", "count_a", "count_b", "total") == [
+        ["A", "B", 2, 3, 3, 6], ["B", "C", 1, 3, 2, 6]]
+    # paragraph window: A's mention in d1 s1 has no paragraph, so it is a unit apart:
+    # d1p0 {A, B}, d1p1 {B, C}, d2p0 {A, B, C}, d1 s1 {A}: total 4; A in 3, B in 3, C in 2
+    # A+B: d1p0, d2p0 = 2; B+C: d1p1, d2p0 = 2; A+C: d2p0 = 1
+    pairs = count_pairs(MENTIONS, window="paragraph", sentences=sentences)
+    assert table(pairs, "joint", "count_a", "count_b", "total") == [
+        ["A", "B", 2, 3, 3, 4], ["B", "C", 2, 3, 2, 4], ["A", "C", 1, 3, 2, 4]]
+
+
+def test_a_mention_without_actor_is_in_no_pair_but_its_sentence_is_a_unit():
+    mentions = pd.concat([MENTIONS, pd.DataFrame({"doc_id": ["d1"], "sent_id": [3], "actor": [None], "alias": ["?"],
+                                                  "start": [30], "end": [31]})], ignore_index=True)
+    # without the sentences table the units are the sentences with a mention: 5 + d1 s3 = 6
+    assert table(count_pairs(mentions), "joint", "count_a", "count_b", "total") == [
+        ["A", "B", 2, 3, 3, 6], ["B", "C", 1, 3, 2, 6]]
+
+
+def test_articles_without_a_date_are_left_out_of_a_period_table():
+    pairs = count_pairs(MENTIONS, sentences=SENTENCES, documents=DOCUMENTS[DOCUMENTS["doc_id"] != "d2"], period="M")
+    # d2 (February) has no date: only January (d1) is counted, as in test_by_period
+    assert pairs[["period", "actor_a", "actor_b", "joint", "count_a", "count_b", "total"]].values.tolist() == [
+        [pd.Timestamp("2020-01-01"), "A", "B", 1, 2, 2, 4], [pd.Timestamp("2020-01-01"), "B", "C", 1, 2, 1, 4]]
+
+
+def test_counting_in_chunks_and_without_a_dense_array(monkeypatch):
+    from toolkit import cooccurrence
+
+    # one pair made at a time, and pairs counted by sorting instead of in a period x actor x actor array
+    monkeypatch.setattr(cooccurrence, "_PAIR_CHUNK", 1)
+    monkeypatch.setattr(cooccurrence, "_DENSE_CELLS", 0)
+    # as in test_paragraph_window (d2p0 holds three actors: three pairs) and test_by_period
+    assert table(count_pairs(MENTIONS, window="paragraph", sentences=SENTENCES), "joint", "count_a", "count_b", "total") == [
+        ["A", "B", 2, 2, 3, 3], ["B", "C", 2, 3, 2, 3], ["A", "C", 1, 2, 2, 3]]
+    pairs = count_pairs(MENTIONS, sentences=SENTENCES, documents=DOCUMENTS, period="M")
+    assert pairs[["period", "actor_a", "actor_b", "joint", "total"]].values.tolist() == [
+        [pd.Timestamp("2020-01-01"), "A", "B", 1, 4], [pd.Timestamp("2020-01-01"), "B", "C", 1, 4],
+        [pd.Timestamp("2020-02-01"), "A", "B", 1, 2]]
+
+
+def test_evidence_from_articles_the_sentences_lack_has_no_text():
+    evidence = find_evidence(MENTIONS, SENTENCES[SENTENCES["doc_id"] == "d1"], "A", "B")
+    # A and B share d1 s0 and d2 s0; d2's sentences are not given
+    assert evidence[["doc_id", "sent_id", "text"]].values.tolist() == [["d1", 0, "A met B."], ["d2", 0, ""]]
+    # sentences in any order: the passage over d2 s0-s1 still reads in sentence order
+    evidence = find_evidence(MENTIONS, SENTENCES.iloc[::-1], "A", "C", window="paragraph")
+    assert evidence["text"].tolist() == ["A, B and A. C."]
