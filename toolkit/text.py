@@ -200,7 +200,14 @@ def _previous_word(text: str, start: int, end: int) -> str:
     ``end``. (As the regex ``["'“‘«(\[]*([^\s"'“‘«(\[]*)\Z`` searched in ``text[start:end]``.)"""
     if end <= start or text[end - 1].isspace():
         return ""
-    run = text[start:end].rsplit(None, 1)[-1]
+    width = 64  # look back in growing windows: a long paragraph is not copied for each mark
+    while True:
+        lo = max(start, end - width)
+        parts = text[lo:end].rsplit(None, 1)
+        if len(parts) == 2 or lo == start:
+            break
+        width *= 4
+    run = parts[-1]
     cut = max(run.rfind(q) for q in _OPENING_QUOTES)
     return run[cut + 1:]
 
