@@ -284,3 +284,12 @@ def test_the_command_line_and_a_notebook_share_the_cache(small_corpus, tmp_path)
     assert main(["annotate", str(small_corpus), "--out", str(tmp_path / "cache")]) == 0
     ann = annotate(small_corpus, tmp_path / "cache", scorers=["vader"])
     assert (ann.manifest["read"], ann.manifest["annotated"]) == (0, 0)
+
+
+def test_unknown_option_is_refused_and_settings_fields_are_accepted(small_corpus, tmp_path):
+    # an option annotate does not know is a TypeError, never silently ignored
+    with pytest.raises(TypeError, match="unexpected keyword argument 'boilerplate_min_doc'"):
+        annotate(small_corpus, tmp_path / "a", boilerplate_min_docs=None, boilerplate_min_doc=2)
+    # a field of AnnotationSettings given as an option is the same as settings=...
+    ann = annotate(small_corpus, tmp_path / "b", duplicates_threshold=None, boilerplate_min_docs=None)
+    assert ann.settings["duplicates_threshold"] is None and ann.settings["boilerplate_min_docs"] is None

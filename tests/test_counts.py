@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit.counts import DERIVED_TABLES, read_lengths, read_terms
+from toolkit.counts import read_lengths, read_terms, read_text_counts
 
 
 def _write(folder, name, date, text):
@@ -37,7 +37,7 @@ def test_read_terms_counts_each_document_once(corpus, tmp_path):
     assert table["is_punct"].tolist() == [True, True, False, False, True, False, False]
     # the counts were written next to the tokens shards, one per shard
     shards = set(ann.manifest["tables"]["tokens"]["shards"])
-    for name in DERIVED_TABLES:
+    for name in ("terms", "lengths"):
         assert {p.name for p in (ann.path / f"{name}.parquet").iterdir()} == shards
 
 
@@ -102,3 +102,33 @@ def test_trends_and_dispersion_of_single_words_from_the_counts(corpus, tmp_path)
     assert dispersion[["term", "count", "range"]].values.tolist() == [["talks", 2, 2], ["w*", 2, 1]]
     with pytest.raises(ValueError, match="'peace talks' is a phrase: count it from the tokens table"):
         toolkit.count_trends(terms, ["peace talks"], documents=documents)
+
+
+def test_text_counts_give_the_hygiene_summary_without_the_texts(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    footer = "Comments are closed."
+    story = "Troops moved into Idlib on Monday, officials said, and the shelling stopped by the evening."
+    _write(folder, "000_a.txt", "2011-01-05", f"Rebels advanced.\n{footer}")   # 2 + 3 words
+    _write(folder, "001_b.txt", "2011-01-06", f"Talks failed.\n{footer}")      # 2 + 3 words
+    _write(folder, "002_c.txt", "2011-01-07", f"{story} Rebels left.")          # 15 + 2 words
+    _write(folder, "003_d.txt", "2011-01-08", f"{story} Rebels left!")          # 17 words: a near-duplicate of c
+    ann = toolkit.annotate(folder, tmp_path / "cache", actors=None, scorers=[], boilerplate_min_docs=2,
+                           duplicates_threshold=0.5)
+    assert ann.boilerplate["text"].tolist() == [footer]
+    everything = toolkit.Annotations(ann.path, all_documents=True)
+    counted = read_text_counts(everything)
+    assert "text" not in counted.columns
+    assert counted[["doc_id", "text_words", "boilerplate_paragraphs", "boilerplate_words"]].values.tolist() == [
+        ["000_a", 5, 1, 3], ["001_b", 5, 1, 3], ["002_c", 17, 0, 0], ["003_d", 17, 0, 0]]
+    assert counted["chars"].tolist() == [len(t) for t in everything.documents["text"]]
+    for keep in ("first", "longest", None):
+        expected = toolkit.summarize_hygiene(everything.documents, boilerplate=ann.boilerplate,
+                                             duplicates=ann.duplicates, keep=keep)
+        pd.testing.assert_frame_equal(toolkit.summarize_hygiene(counted, boilerplate=ann.boilerplate,
+                                                                duplicates=ann.duplicates, keep=keep), expected)
+    summary = toolkit.summarize_hygiene(counted, boilerplate=ann.boilerplate, duplicates=ann.duplicates)
+    # 44 words in all; 6 removed as boilerplate; d merged into c (17 words)
+    assert summary.set_index("measure").loc[["words", "words removed", "words in merged documents"], "value"].tolist() == [44, 6, 17]
+    # the counts are kept under a name that covers the boilerplate list, and swept with it
+    assert len(list((ann.path / "text_counts.parquet").iterdir())) == len(ann.manifest["tables"]["documents"]["shards"])

@@ -56,7 +56,7 @@ from .frequency import (
     select_top_terms,
 )
 # -- counts kept beside the cache
-from .counts import read_lengths, read_terms
+from .counts import read_lengths, read_terms, read_text_counts
 # -- frequency plots and explorer
 from .plots import plot_dispersion, plot_keyness, plot_top_terms, plot_trends
 from .widgets import FrequencyExplorer, explore_frequencies

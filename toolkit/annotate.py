@@ -525,7 +525,9 @@ def annotate(
     lock_wait : float
         Seconds to wait for another run on the same cache before giving up.
     **read_options
-        Passed to :func:`toolkit.read_corpus` (``metadata``, ``date_column``, ...).
+        Passed to :func:`toolkit.read_corpus` (``metadata``, ``date_column``, ...); the fields of
+        :class:`AnnotationSettings` (``boilerplate_min_docs``, ``duplicates_threshold``, ...) are
+        accepted too and override ``settings``. Any other name is a TypeError (never ignored).
 
     Returns
     -------
@@ -539,6 +541,9 @@ def annotate(
         changed during the run. The previous complete cache stays readable.
     """
     settings = settings or AnnotationSettings()
+    read_options, chosen = _split_options(read_options)
+    if chosen:
+        settings = replace(settings, **chosen)
     if actors is not None:
         settings = replace(settings, actors=str(actors))
     if scorers is not None:
@@ -612,6 +617,23 @@ def annotate(
         raise CacheError(source / changed[0] if source.is_dir() else source,
                          f"changed while it was being annotated ({len(changed)} file(s)); run annotate again")
     return Annotations(out, manifest=manifest)
+
+
+def _split_options(options: dict) -> tuple:
+    """``(reading options, settings fields)`` of annotate's keyword options; a TypeError names any other."""
+    import inspect
+    from dataclasses import fields
+
+    from .corpus import read_corpus
+
+    readable = set(inspect.signature(read_corpus).parameters) - {"source"}
+    settable = {f.name for f in fields(AnnotationSettings)} - {"actors", "scorers"}
+    unknown = sorted(set(options) - readable - settable)
+    if unknown:
+        raise TypeError(f"annotate() got an unexpected keyword argument {unknown[0]!r} (reading options: "
+                        f"{', '.join(sorted(readable))}; settings: {', '.join(sorted(settable))})")
+    return ({k: v for k, v in options.items() if k in readable},
+            {k: v for k, v in options.items() if k in settable})
 
 
 def _bytes_hash(path) -> str | None:
@@ -991,13 +1013,13 @@ def _sweep(out: Path, tables: dict):
 
     The counts derived from the tokens shards (:mod:`toolkit.counts`) go with their tokens shard.
     """
-    from .counts import DERIVED_TABLES
+    from .counts import DERIVED_TABLES, derived_shards
 
     for name in TABLES + DERIVED_TABLES:
         folder = out / f"{name}.parquet"
         if not folder.is_dir():
             continue
-        listed = set(tables.get("tokens" if name in DERIVED_TABLES else name, {}).get("shards", {}))
+        listed = set(derived_shards(tables, name) if name in DERIVED_TABLES else tables.get(name, {}).get("shards", {}))
         for path in folder.iterdir():
             if path.name not in listed:
                 with contextlib.suppress(OSError):

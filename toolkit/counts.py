@@ -12,7 +12,14 @@ are swept with its tokens):
 * ``lengths``: one row per document: ``doc_id``, ``words`` (tokens that are not punctuation),
   ``tokens``, ``sentences`` (sentences holding a token), as :func:`toolkit.measure_documents`.
 
-Both leave out the near-duplicates the cache excludes, as the cache's own tables do.
+Each shard of the documents table is reduced the same way, with the cache's boilerplate list, to
+
+* ``text_counts``: one row per document: ``doc_id``, ``chars``, ``text_words`` (alphabetic
+  words, :func:`toolkit.count_words`), ``boilerplate_paragraphs`` and ``boilerplate_words`` (in
+  the paragraphs left out as boilerplate): what :func:`toolkit.summarize_hygiene` counts in the
+  texts, so the hygiene summary of a large corpus needs no text.
+
+They leave out the near-duplicates the cache excludes, as the cache's own tables do.
 """
 
 from __future__ import annotations
@@ -23,10 +30,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_terms", "read_lengths", "DERIVED_TABLES"]
+__all__ = ["read_terms", "read_lengths", "read_text_counts", "DERIVED_TABLES", "derived_shards"]
 
-DERIVED_TABLES = ("terms", "lengths")
-"""Tables derived from the tokens table's shards (annotate sweeps them with the tokens)."""
+DERIVED_TABLES = ("terms", "lengths", "text_counts")
+"""Tables derived from the cache's shards (annotate sweeps them with their source shards)."""
 _COLUMNS = ["doc_id", "sent_id", "norm", "is_stop", "is_punct"]
 
 
@@ -51,7 +58,7 @@ def _derive(out: Path, shard: str):
     from .annotate import _write_parquet
     from .frequency import count_document_terms
 
-    targets = {name: out / f"{name}.parquet" / shard for name in DERIVED_TABLES}
+    targets = {name: out / f"{name}.parquet" / shard for name in ("terms", "lengths")}
     if all(p.is_file() for p in targets.values()):
         return
     tokens = pq.read_table(out / "tokens.parquet" / shard, columns=_COLUMNS).to_pandas()
@@ -60,6 +67,55 @@ def _derive(out: Path, shard: str):
         path.parent.mkdir(exist_ok=True)
         if not path.is_file():
             _write_parquet(frames[name], path)
+
+
+def derived_shards(tables: dict, name: str) -> dict:
+    """``{derived shard: (source shard, its documents)}`` of derived table ``name`` in a manifest's tables.
+
+    ``terms`` and ``lengths`` shards carry their tokens shard's name; a ``text_counts`` shard's
+    name also covers the boilerplate list it was counted with (a new list, new counts).
+    """
+    if name == "text_counts":
+        shards = tables.get("documents", {}).get("shards", {})
+        listed = "".join(sorted(tables.get("boilerplate", {}).get("shards", {})))
+        return {f"part-{_digest(shard, listed)}.parquet": (shard, docs) for shard, docs in shards.items()}
+    return {shard: (shard, docs) for shard, docs in tables.get("tokens", {}).get("shards", {}).items()}
+
+
+def _digest(*parts) -> str:
+    import hashlib
+
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def _text_counts(documents: pd.DataFrame, skip: frozenset) -> pd.DataFrame:
+    """One row per document of a documents shard: doc_id, chars, text_words, boilerplate_paragraphs/_words."""
+    from .boilerplate import count_words
+    from .hygiene import _boilerplate_paragraphs, _count_letters
+
+    texts = documents["text"].tolist()
+    n = len(texts)
+    at, found = _boilerplate_paragraphs(texts, skip) if skip and n else (np.zeros(0, dtype=np.int64), [])
+    return pd.DataFrame({
+        "doc_id": documents["doc_id"].to_numpy(),
+        "chars": documents["text"].str.len().to_numpy(dtype=np.int64),
+        "text_words": _count_letters(texts) if n else np.zeros(0, dtype=np.int64),
+        "boilerplate_paragraphs": np.bincount(at, minlength=n).astype("int64"),
+        "boilerplate_words": np.bincount(at, weights=count_words(found), minlength=n).astype("int64"),
+    })
+
+
+def _derive_text_counts(out: Path, source: str, target: str, skip: frozenset):
+    import pyarrow.parquet as pq
+
+    from .annotate import _write_parquet
+
+    path = out / "text_counts.parquet" / target
+    if path.is_file():
+        return
+    documents = pq.read_table(out / "documents.parquet" / source, columns=["doc_id", "text"]).to_pandas()
+    path.parent.mkdir(exist_ok=True)
+    _write_parquet(_text_counts(documents, skip), path)
 
 
 def _read(cache, name: str, categorical=()) -> pd.DataFrame:
@@ -71,14 +127,21 @@ def _read(cache, name: str, categorical=()) -> pd.DataFrame:
     from .frequency import _read_shard
 
     ann = cache if isinstance(cache, Annotations) else Annotations(cache)
-    shards = ann.manifest["tables"]["tokens"]["shards"]
-    names = sorted(shards, key=lambda s: min(shards[s], default=""))
+    shards = derived_shards(ann.manifest["tables"], name)
+    names = sorted(shards, key=lambda s: min(shards[s][1], default=""))
     excluded = set() if ann.all_documents else set(ann.excluded)
     workers = max(1, min(4, os.cpu_count() or 1))
+    if name == "text_counts":
+        from .boilerplate import boilerplate_texts
+
+        skip = boilerplate_texts(ann.boilerplate) if ann.has("boilerplate") else frozenset()
+        derive = lambda shard: _derive_text_counts(ann.path, shards[shard][0], shard, skip)  # noqa: E731
+    else:
+        derive = lambda shard: _derive(ann.path, shard)  # noqa: E731
     with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(lambda shard: _derive(ann.path, shard), names))
+        list(pool.map(derive, names))
         tables = list(pool.map(lambda shard: _read_shard(ann.path / f"{name}.parquet" / shard, None,
-                                                         list(categorical), excluded.intersection(shards[shard])),
+                                                         list(categorical), excluded.intersection(shards[shard][1])),
                                names))
     if not tables:
         return pd.DataFrame()
@@ -148,3 +211,37 @@ def read_lengths(cache, *, documents: pd.DataFrame | None = None) -> pd.DataFram
         out[column] = out[column].fillna(0).astype("int64")
     return out
 
+
+
+def read_text_counts(cache, *, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What the hygiene summary counts in each text, from an annotation cache (counted once, then kept).
+
+    Parameters
+    ----------
+    cache : toolkit.Annotations or path-like
+        The annotation cache (open it with ``all_documents=True`` to include the near-duplicates
+        analyses leave out, as the hygiene summary does).
+    documents : pandas.DataFrame, optional
+        The documents table to join the counts to (by default the cache's, without ``text``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document, in the documents' order: the documents' columns except ``text``,
+        then ``chars`` (characters of the text), ``text_words`` (alphabetic words,
+        :func:`toolkit.count_words`), ``boilerplate_paragraphs`` and ``boilerplate_words`` (in the
+        paragraphs of the cache's boilerplate list). :func:`toolkit.summarize_hygiene` accepts it
+        in place of the documents with their texts.
+
+    Examples
+    --------
+    >>> everything = toolkit.Annotations(ann.path, all_documents=True)          # doctest: +SKIP
+    >>> toolkit.summarize_hygiene(read_text_counts(everything), boilerplate=ann.boilerplate)  # doctest: +SKIP
+    """
+    from .annotate import Annotations
+
+    ann = cache if isinstance(cache, Annotations) else Annotations(cache)
+    if documents is None:
+        documents = ann.read_metadata()
+    counts = _read(ann, "text_counts").set_index("doc_id")
+    return documents.drop(columns=["text"], errors="ignore").join(counts, on="doc_id")

@@ -104,7 +104,10 @@ def summarize_hygiene(
     ----------
     documents : pandas.DataFrame
         One row per document, as analysed: after :func:`toolkit.restore_text` when that is on
-        (its ``detokenized`` flag column is then counted).
+        (its ``detokenized`` flag column is then counted). Instead of the ``text`` column it may
+        hold the counts of :func:`toolkit.read_text_counts` (``chars``, ``text_words``,
+        ``boilerplate_paragraphs``, ``boilerplate_words``, counted once per article from an
+        annotation cache with its boilerplate list): the same summary without the texts.
     boilerplate : pandas.DataFrame or collection of str, optional
         The boilerplate table of :func:`toolkit.find_boilerplate` (or its texts).
     duplicates : pandas.DataFrame, optional
@@ -132,8 +135,9 @@ def summarize_hygiene(
     [['detokenize', 'documents restored', 1, 0.5], ['boilerplate', 'boilerplate paragraphs', 1, nan], ['boilerplate', 'documents with boilerplate', 1, 0.5], ['boilerplate', 'words removed', 3, 0.429]]
     """
     n_docs = len(documents)
-    texts = documents[text_column].tolist()
-    words = _count_letters(texts)
+    counted = text_column not in documents.columns and "text_words" in documents.columns
+    texts = None if counted else documents[text_column].tolist()
+    words = documents["text_words"].to_numpy(dtype=np.int64) if counted else _count_letters(texts)
     n_words = int(words.sum())
     rows = [("corpus", "documents", n_docs, np.nan), ("corpus", "words", n_words, np.nan)]
 
@@ -145,10 +149,13 @@ def summarize_hygiene(
         rows.append(("detokenize", "documents restored", restored, share(restored, n_docs)))
     if boilerplate is not None:
         skip = boilerplate_texts(boilerplate)
-        at, found = _boilerplate_paragraphs(texts, skip) if skip else (np.zeros(0, dtype=np.int64), [])
-        removed = int(count_words(found).sum())
-        touched = documents[id_column].to_numpy()[at].tolist()
-        touched = len(set(touched))
+        if counted:  # counted once per document (toolkit.read_text_counts), with the cache's list
+            removed = int(documents["boilerplate_words"].sum()) if skip else 0
+            touched = int((documents["boilerplate_paragraphs"] > 0).sum()) if skip else 0
+        else:
+            at, found = _boilerplate_paragraphs(texts, skip) if skip else (np.zeros(0, dtype=np.int64), [])
+            removed = int(count_words(found).sum())
+            touched = len(set(documents[id_column].to_numpy()[at].tolist()))
         rows += [
             ("boilerplate", "boilerplate paragraphs", len(skip), np.nan),
             ("boilerplate", "documents with boilerplate", touched, share(touched, n_docs)),
@@ -161,11 +168,14 @@ def summarize_hygiene(
             ("duplicates", "documents in clusters", in_clusters, share(in_clusters, n_docs)),
         ]
         if keep is not None:
-            from .duplicates import drop_near_duplicates
+            from .duplicates import _dropped_ids
 
-            kept = drop_near_duplicates(documents[[id_column, text_column]], duplicates, keep=keep,
-                                        id_column=id_column, text_column=text_column)
-            dropped = ~documents[id_column].isin(kept[id_column]).to_numpy()
+            if keep not in ("first", "longest"):
+                raise ValueError("keep must be 'first' or 'longest'")
+            chars = documents["chars"] if counted else documents[text_column].str.len()
+            lengths = dict(zip(documents[id_column], chars)) if keep == "longest" else {}
+            gone = _dropped_ids(duplicates, lengths, keep=keep, id_column=id_column) if len(duplicates) else set()
+            dropped = documents[id_column].isin(gone).to_numpy()
             merged, merged_words = int(dropped.sum()), int(words[dropped].sum())
             rows += [
                 ("duplicates", f"documents merged (keep {keep})", merged, share(merged, n_docs)),
