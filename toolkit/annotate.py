@@ -1068,7 +1068,14 @@ def read_table(out, name: str, *, columns=None, manifest=None, ids=None) -> pd.D
     if not paths:
         return pd.DataFrame()
     try:
-        table = pa.concat_tables([pq.read_table(p, columns=columns) for p in paths], promote_options="default")
+        if len(paths) > 8:  # many shards: read in parallel (Arrow releases the GIL)
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+                tables = list(pool.map(lambda p: pq.read_table(p, columns=columns), paths))
+        else:
+            tables = [pq.read_table(p, columns=columns) for p in paths]
+        table = pa.concat_tables(tables, promote_options="default")
     except (pa.ArrowException, OSError) as err:
         raise CacheError(out / f"{name}.parquet", f"cannot read the cache: {err}") from None
     if ids is not None:
