@@ -693,6 +693,7 @@ def find_communities(graph: nx.Graph, *, weight: str = "weight") -> pd.DataFrame
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph([("A", "B"), ("C", "D")])
     >>> find_communities(g).values.tolist()
     [['A', 0], ['B', 0], ['C', 1], ['D', 1]]
@@ -748,6 +749,7 @@ def describe_graph(graph: nx.Graph, *, weight: str = "weight") -> pd.DataFrame:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph([("A", "B", {"weight": 2.0}), ("B", "C", {"weight": 1.0})])
     >>> describe_graph(g)[["actor", "degree", "strength", "betweenness"]].values.tolist()
     [['B', 2, 3.0, 1.0], ['A', 1, 2.0, 0.0], ['C', 1, 1.0, 0.0]]
