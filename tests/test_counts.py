@@ -38,7 +38,9 @@ def test_read_terms_counts_each_document_once(corpus, tmp_path):
     # the counts were written next to the tokens shards, one per shard
     shards = set(ann.manifest["tables"]["tokens"]["shards"])
     for name in ("terms", "lengths"):
-        assert {p.name for p in (ann.path / f"{name}.parquet").iterdir()} == shards
+        assert {p.name for p in (ann.path / f"{name}.parquet").glob("part-*")} == shards
+    # with more than one shard, the first read also joins them into one file that later reads take
+    assert len(shards) == 1 and not list((ann.path / "terms.parquet").glob("all-*"))
 
 
 def test_counting_terms_from_the_counts_equals_counting_tokens(corpus, tmp_path):
@@ -73,7 +75,25 @@ def test_counts_follow_a_changed_article(corpus, tmp_path):
     assert read_lengths(ann)["words"].tolist() == [3, 3]
     # the old article's counts went with its tokens shard
     shards = set(ann.manifest["tables"]["tokens"]["shards"])
-    assert {p.name for p in (cache / "terms.parquet").iterdir()} <= shards
+    assert {p.name for p in (cache / "terms.parquet").glob("part-*")} <= shards
+
+
+def test_many_shards_are_read_from_one_joined_file_until_the_cache_changes(corpus, tmp_path):
+    for i in range(3):
+        _write(corpus, f"00{i + 2}_c{i}.txt", "2011-03-01", f"Troops crossed the border {i}.")
+    cache = tmp_path / "cache"
+    settings = toolkit.AnnotationSettings(batch_chars=10, duplicates_threshold=None, boilerplate_min_docs=None)
+    ann = toolkit.annotate(corpus, cache, settings=settings, actors=None, scorers=[])
+    assert len(ann.manifest["tables"]["tokens"]["shards"]) == 5      # one article per shard
+    first = read_terms(ann)
+    joined = list((cache / "terms.parquet").glob("all-*"))
+    assert len(joined) == 1
+    pd.testing.assert_frame_equal(read_terms(ann), first)         # read from the joined file
+    assert read_lengths(ann)["words"].tolist() == [3, 2, 5, 5, 5]
+    _write(corpus, "001_b.txt", "2011-02-01", "Peace talks failed.")
+    ann = toolkit.annotate(corpus, cache, settings=settings, actors=None, scorers=[])
+    assert not joined[0].exists()                                  # swept: a shard changed
+    assert read_lengths(ann)["words"].tolist() == [3, 3, 5, 5, 5]
 
 
 def test_counts_leave_out_excluded_near_duplicates(tmp_path):

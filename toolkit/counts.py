@@ -24,6 +24,7 @@ They leave out the near-duplicates the cache excludes, as the cache's own tables
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -119,37 +120,71 @@ def _derive_text_counts(out: Path, source: str, target: str, skip: frozenset):
 
 
 def _read(cache, name: str, categorical=()) -> pd.DataFrame:
+    """Derived table ``name`` of a cache: its shards made where missing, then read as one table.
+
+    The first read after the cache changed also writes the shards joined into one file
+    (``<name>.parquet/all-<digest of the shard names>.parquet``, one vocabulary instead of one per
+    shard: a fifth of the reading time for 400 shards); later reads take that file. annotate
+    sweeps it as soon as any shard changes.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
-    from .annotate import Annotations
+    from .annotate import Annotations, _write_parquet
     from .frequency import _read_shard
 
     ann = cache if isinstance(cache, Annotations) else Annotations(cache)
     shards = derived_shards(ann.manifest["tables"], name)
     names = sorted(shards, key=lambda s: min(shards[s][1], default=""))
     excluded = set() if ann.all_documents else set(ann.excluded)
-    workers = max(1, min(4, os.cpu_count() or 1))
-    if name == "text_counts":
-        from .boilerplate import boilerplate_texts
-
-        skip = boilerplate_texts(ann.boilerplate) if ann.has("boilerplate") else frozenset()
-        derive = lambda shard: _derive_text_counts(ann.path, shards[shard][0], shard, skip)  # noqa: E731
-    else:
-        derive = lambda shard: _derive(ann.path, shard)  # noqa: E731
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(derive, names))
-        tables = list(pool.map(lambda shard: _read_shard(ann.path / f"{name}.parquet" / shard, None,
-                                                         list(categorical), excluded.intersection(shards[shard][1])),
-                               names))
-    if not tables:
+    if not names:
         return pd.DataFrame()
-    frame = pa.concat_tables(tables, promote_options="default").unify_dictionaries().to_pandas()
+    joined = ann.path / f"{name}.parquet" / f"all-{_digest(*names)}.parquet"
+    table = None
+    if joined.is_file():
+        try:
+            table = pq.read_table(joined, read_dictionary=list(categorical))
+        except (pa.ArrowException, OSError):  # a damaged file is made again from the shards
+            table = None
+    if table is None:
+        workers = max(1, min(4, os.cpu_count() or 1))
+        if name == "text_counts":
+            from .boilerplate import boilerplate_texts
+
+            skip = boilerplate_texts(ann.boilerplate) if ann.has("boilerplate") else frozenset()
+            derive = lambda shard: _derive_text_counts(ann.path, shards[shard][0], shard, skip)  # noqa: E731
+        else:
+            derive = lambda shard: _derive(ann.path, shard)  # noqa: E731
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(derive, names))
+            tables = list(pool.map(lambda shard: _read_shard(ann.path / f"{name}.parquet" / shard, None,
+                                                             list(categorical), ()), names))
+        table = pa.concat_tables(tables, promote_options="default").unify_dictionaries()
+        if len(names) > 1:
+            with contextlib.suppress(OSError):  # only a shortcut: a full disk leaves the shards to read
+                _write_parquet(None, joined, _table_bytes(table))
+    if excluded:
+        ids = table["doc_id"]
+        keep = pc.invert(pc.is_in(ids.cast(pa.large_string()) if pa.types.is_dictionary(ids.type) else ids,
+                                  value_set=pa.array(sorted(excluded), pa.large_string())))
+        table = table.filter(keep)
+    frame = table.to_pandas()
     for column in categorical:
         if not isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype("category")
     return frame
+
+
+def _table_bytes(table) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", compression_level=1, row_group_size=4_000_000)
+    return sink.getvalue().to_pybytes()
 
 
 def read_terms(cache) -> pd.DataFrame:
