@@ -133,8 +133,8 @@ def _split_words(texts):
     return sent, codes, uniques
 
 
-_WORD_FACTS: dict = {}  # word -> (flags, lexicon valence, booster value, rule word id), across calls
-_WORD_FACTS_LIMIT = 1_000_000
+_WORD_FACTS: dict = {}  # word -> (flags, lexicon valence, booster value, rule word id), kept across calls
+_WORD_FACTS_LIMIT = 200_000  # about 40 MB; the frequent words are the ones worth keeping
 
 
 def _word_facts(w: str, rules) -> tuple:
