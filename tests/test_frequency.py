@@ -427,6 +427,24 @@ def test_read_tokens_equals_the_cached_table(small_corpus, tmp_path):
     assert small["position"].tolist() == full["position"].tolist()
 
 
+def test_kwic_reads_only_the_texts_it_shows_from_a_cache(small_corpus, tmp_path):
+    import toolkit
+
+    ann = toolkit.annotate(small_corpus, tmp_path / "cache", scorers=None, workers=1)
+    tokens = f.read_tokens(ann)
+    expected = f.find_kwic(tokens, ann.documents, "russia")
+    lines = f.find_kwic(tokens, ann, "russia")               # the cache instead of the documents
+    pd.testing.assert_frame_equal(lines, expected)
+    assert lines["doc_id"].tolist() == ["001_a", "002_b"] and lines.attrs["total"] == 2
+    read = []
+    original = type(ann).read
+    ann.read = lambda name, **kw: read.append((name, kw.get("ids"))) or original(ann, name, **kw)
+    first = f.find_kwic(tokens, ann, "russia", n=1)
+    assert first["match"].tolist() == ["Russia"] and first.attrs["total"] == 2
+    assert read[-1] == ("documents", ["001_a"])       # the text of the one article shown, nothing more
+    assert len(f.find_kwic(tokens, ann, "peace")) == 0   # no match: no text read
+
+
 def test_scores_with_corpus_frequencies_equal_scores_of_every_document(tokens):
     every = f.score_tfidf(f.count_terms(tokens, by="document"))
     corpus = f.count_terms(tokens)  # doc_freq: gaza 3 documents, truce 2, ...; n_docs 3

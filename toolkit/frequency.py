@@ -1440,8 +1440,9 @@ def find_kwic(
     ----------
     tokens : pandas.DataFrame
         One row per token (with ``start``/``end`` offsets).
-    documents : pandas.DataFrame
-        The documents table (``doc_id``, ``date``, ``text``).
+    documents : pandas.DataFrame or toolkit.Annotations
+        The documents table (``doc_id``, ``date``, ``text``); or the annotation cache, from which
+        only the texts of the lines cut are read (with ``n``, a few articles of a large corpus).
     query : str or list of str
         A word or phrase, wildcards allowed, or several alternatives.
     width : int
@@ -1477,6 +1478,9 @@ def find_kwic(
     [['The', 'truce', 'held.']]
     """
     columns = list(columns)
+    cache = None
+    if hasattr(documents, "read_metadata"):  # an annotation cache: the texts of the lines shown only
+        cache, documents = documents, documents.read_metadata()
     queries = _as_queries(query)
     stream = _Stream(tokens, form=form, id_column=id_column, queries=queries, ignore_case=ignore_case)
     first, lengths, _ = stream.find_all(queries, ignore_case=ignore_case)
@@ -1513,7 +1517,11 @@ def find_kwic(
     # each document's text fetched once; slices cut per line shown
     doc_ids = out[id_column].to_numpy(dtype=object)
     unique_docs, which = np.unique(doc_ids.astype(str), return_inverse=True) if len(doc_ids) else (np.array([], dtype=object), np.zeros(0, np.int64))
-    texts = docs[text_column].reindex(unique_docs).tolist()
+    if cache is not None and len(unique_docs):
+        texts = cache.read("documents", columns=[id_column, text_column], ids=list(unique_docs))
+        texts = texts.set_index(id_column)[text_column].reindex(unique_docs).tolist()
+    else:
+        texts = docs[text_column].reindex(unique_docs).tolist() if cache is None else []
     starts_, ends_ = out["start"].to_numpy(), out["end"].to_numpy()
     left_start, right_end = out.pop("_left").to_numpy(), out.pop("_right").to_numpy()
     left = [texts[w][a:b] for w, a, b in zip(which, left_start, starts_)]

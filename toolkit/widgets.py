@@ -54,7 +54,8 @@ class FrequencyExplorer:
     Parameters
     ----------
     tokens, documents : pandas.DataFrame
-        The tokens and documents tables.
+        The tokens and documents tables (``documents`` may be the annotation cache: the
+        concordance then reads only the texts of the lines it shows).
     terms : str or list of str
         The default terms (words or phrases; a string is split at commas).
     period : str
@@ -96,6 +97,9 @@ class FrequencyExplorer:
 
         from .frequency import _as_queries, _period_code
 
+        self.texts = documents  # where find_kwic cuts the lines: the documents, or an annotation cache
+        if hasattr(documents, "read_metadata"):
+            documents = documents.read_metadata()
         self.tokens, self.documents = tokens, documents
         self.width, self.max_lines, self.form = width, max_lines, form
         self.columns = [c for c in columns if c in documents.columns]
@@ -157,7 +161,7 @@ class FrequencyExplorer:
                 self.trends = counted
             else:
                 self.trends = count_trends(self.tokens, queries, documents=self.documents, period=code, form=self.form)
-            lines = find_kwic(self.tokens, self.documents, queries, width=self.width, columns=self.columns,
+            lines = find_kwic(self.tokens, self.texts, queries, width=self.width, columns=self.columns,
                               form=self.form, n=self.max_lines)  # only the lines shown are cut from the text
             self.kwic_total = lines.attrs["total"]
             self.kwic = lines[["doc_id", "date", *self.columns, "left", "match", "right"]]
