@@ -233,7 +233,11 @@ def _actor_codes(column, *, missing_ok: bool = False):
         return None
     rank = np.empty(len(values), np.int64)
     rank[sorter] = np.arange(len(values))
-    return np.where(codes < 0, -1, rank[np.maximum(codes, 0)] if len(values) else codes), actors
+    if not len(values):
+        return codes.astype(np.int64), actors
+    if missing_ok and (codes < 0).any():
+        return np.where(codes < 0, -1, rank[np.maximum(codes, 0)]), actors
+    return rank[codes], actors
 
 
 def _sorted_unique(keys: np.ndarray) -> np.ndarray:
@@ -344,6 +348,15 @@ _PAIR_CHUNK = 1 << 23  # pairs made at once (memory stays bounded on long window
 _DENSE_CELLS = 1 << 22  # up to this many period x actor x actor cells, pairs are counted in an array
 
 
+def _starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins (``values`` sorted)."""
+    fresh = np.empty(len(values), bool)
+    if len(values):
+        fresh[0] = True
+        np.not_equal(values[1:], values[:-1], out=fresh[1:])
+    return fresh
+
+
 def _count_units(u: _Units, period_of_doc: np.ndarray, n_periods: int, min_count: int):
     """Count the units: (totals per period, units per period and actor, pairs).
 
@@ -352,13 +365,14 @@ def _count_units(u: _Units, period_of_doc: np.ndarray, n_periods: int, min_count
     those with ``joint >= min_count``.
     """
     n_act = max(len(u.actors), 1)
-    key = np.sort(u.entry_unit * n_act + u.entry_actor, kind="stable")  # mostly in order already: fast
-    if len(key) > 1:
-        key = key[np.concatenate([[True], key[1:] != key[:-1]])]  # each actor once per unit
-    unit = key // n_act
-    actor = key - unit * n_act
-    first = np.flatnonzero(np.concatenate([[True], unit[1:] != unit[:-1]])) if len(unit) else np.empty(0, np.int64)
-    mentioned = unit[first]
+    key = u.entry_unit * n_act + u.entry_actor
+    key.sort(kind="stable")  # mostly in order already: fast
+    unit, actor = np.divmod(key[_starts(key)], n_act)  # each actor once per unit
+    del key
+    first = np.flatnonzero(_starts(unit))
+    mentioned = unit[first]  # the units with a mention, and how many actors each holds
+    sizes = np.diff(np.append(first, len(unit)))
+    del unit
     at = np.searchsorted(u.units, mentioned)
     known = (at < len(u.units)) & (u.units[np.minimum(at, max(len(u.units) - 1, 0))] == mentioned) \
         if len(u.units) else np.zeros(len(mentioned), bool)
@@ -368,24 +382,26 @@ def _count_units(u: _Units, period_of_doc: np.ndarray, n_periods: int, min_count
     counted = period_of_doc >= 0
     totals = np.bincount(period_of_doc[counted], weights=per_doc[counted], minlength=n_periods).round().astype(np.int64)
 
-    period = period_of_doc[unit // u.width]
-    keep = period >= 0
-    if not keep.all():
-        unit, actor, period = unit[keep], actor[keep], period[keep]
-        first = np.flatnonzero(np.concatenate([[True], unit[1:] != unit[:-1]])) if len(unit) else first[:0]
-    counts = np.bincount(period * n_act + actor, minlength=n_periods * n_act).reshape(n_periods, n_act)
+    period_of_unit = period_of_doc[mentioned // u.width]
+    period = np.repeat(period_of_unit, sizes)
+    ok = period >= 0
+    cell = period * n_act + actor
+    counts = np.bincount(cell[ok] if not ok.all() else cell, minlength=n_periods * n_act).reshape(n_periods, n_act)
 
-    # every pair of entries of a unit: entry i with the entries after it in its unit
-    ends = np.append(first[1:], len(unit))
-    after = np.repeat(ends, ends - first) - np.arange(len(unit)) - 1
+    # every pair of actors of a unit holding two or more (most hold one): each entry with those after it
+    multi = (sizes >= 2) & (period_of_unit >= 0)
+    chosen = np.repeat(multi, sizes)
+    actor, period, sizes = actor[chosen], period[chosen], sizes[multi]
+    ends = np.cumsum(sizes)
+    after = np.repeat(ends, sizes) - np.arange(len(actor)) - 1
     done = np.concatenate([[0], np.cumsum(after)])
     cells = n_periods * n_act * n_act
     dense = np.zeros(cells, np.int64) if cells <= _DENSE_CELLS else None
     sparse = []
     lo = 0
-    while lo < len(unit):
+    while lo < len(actor):
         hi = int(np.searchsorted(done, done[lo] + _PAIR_CHUNK, side="right")) - 1
-        hi = min(max(hi, lo + 1), len(unit))
+        hi = min(max(hi, lo + 1), len(actor))
         step = after[lo:hi]
         left = np.repeat(np.arange(lo, hi), step)
         right = left + 1 + np.arange(len(left)) - np.repeat(done[lo:hi] - done[lo], step)
@@ -393,8 +409,8 @@ def _count_units(u: _Units, period_of_doc: np.ndarray, n_periods: int, min_count
         if dense is not None:
             dense += np.bincount(pair, minlength=cells)
         else:
-            pair = np.sort(pair)
-            starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]])) if len(pair) else pair[:0]
+            pair.sort()
+            starts = np.flatnonzero(_starts(pair))
             sparse.append((pair[starts], np.diff(np.append(starts, len(pair)))))
         lo = hi
     if dense is not None:
@@ -406,7 +422,7 @@ def _count_units(u: _Units, period_of_doc: np.ndarray, n_periods: int, min_count
         if len(sparse) > 1:
             order = np.argsort(pair, kind="stable")
             pair, joint = pair[order], joint[order]
-            starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+            starts = np.flatnonzero(_starts(pair))
             pair, joint = pair[starts], np.add.reduceat(joint, starts)
     else:
         pair = joint = np.empty(0, np.int64)
