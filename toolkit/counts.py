@@ -235,17 +235,21 @@ def read_lengths(cache, *, documents: pd.DataFrame | None = None) -> pd.DataFram
     >>> lengths = read_lengths(ann)           # doctest: +SKIP
     >>> lengths[["doc_id", "date", "words"]]  # doctest: +SKIP
     """
+    return _per_document(cache, "lengths", documents)
+
+
+def _per_document(cache, name: str, documents) -> pd.DataFrame:
+    """Derived table ``name`` (one row per document) joined to the documents; counts 0 where missing."""
     from .annotate import Annotations
 
     ann = cache if isinstance(cache, Annotations) else Annotations(cache)
     if documents is None:
         documents = ann.read_metadata()
-    counts = _read(ann, "lengths").set_index("doc_id")
+    counts = _read(ann, name).set_index("doc_id")
     out = documents.drop(columns=["text"], errors="ignore").join(counts, on="doc_id")
-    for column in ("words", "tokens", "sentences"):
+    for column in counts.columns:
         out[column] = out[column].fillna(0).astype("int64")
     return out
-
 
 
 def read_text_counts(cache, *, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -273,10 +277,4 @@ def read_text_counts(cache, *, documents: pd.DataFrame | None = None) -> pd.Data
     >>> everything = toolkit.Annotations(ann.path, all_documents=True)          # doctest: +SKIP
     >>> toolkit.summarize_hygiene(read_text_counts(everything), boilerplate=ann.boilerplate)  # doctest: +SKIP
     """
-    from .annotate import Annotations
-
-    ann = cache if isinstance(cache, Annotations) else Annotations(cache)
-    if documents is None:
-        documents = ann.read_metadata()
-    counts = _read(ann, "text_counts").set_index("doc_id")
-    return documents.drop(columns=["text"], errors="ignore").join(counts, on="doc_id")
+    return _per_document(cache, "text_counts", documents)
