@@ -3,7 +3,10 @@
 Everything here reads the ``tokens`` table (one row per token: ``doc_id``, ``sent_id``,
 ``position``, ``token``, ``norm``, ``is_stop``, ``is_punct``, ``start``, ``end``), and the
 ``documents`` table when dates, metadata or the text are needed, and returns a new table. Counting
-happens here; scoring is done by the pure functions of :mod:`toolkit.measures`.
+happens here; scoring is done by the pure functions of :mod:`toolkit.measures`. Where word order
+does not matter (term counts, keywords, trends and dispersion of single words) a table of counts
+per document and term (:func:`count_document_terms`, kept by the cache: :func:`toolkit.read_terms`)
+may stand in for the tokens table, with the same results.
 
 Conventions shared by every function:
 
