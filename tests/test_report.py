@@ -275,3 +275,19 @@ def test_notebooks_run_two_at_a_time_with_each_ones_lines_together(demo):
     if "02-broken.ipynb: FAILED" in stdout:  # the failure's own line follows its notebook's status line
         at = next(i for i, line in enumerate(lines) if line.startswith("    02-broken.ipynb: "))
         assert lines[at + 1].startswith("    FAILED 02-broken.ipynb")
+
+
+def test_two_at_a_time_with_relative_paths(demo, tmp_path, monkeypatch):
+    # papermill's cwd= changes the folder of the whole process: with two notebooks running side by
+    # side, a relative path of the other one broke. The kernel's folder is now set on its own.
+    import shutil
+
+    (tmp_path / "nb").mkdir()
+    for name in ("01-demo.ipynb", "03-after.ipynb"):
+        shutil.copy(demo["notebooks"] / name, tmp_path / "nb" / name)
+    shutil.copytree(demo["corpus"], tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    runs = report.render_reports("corpus", out="out", notebooks="nb", echo=lambda line: None, progress=False,
+                                 jobs=2, params=[f"cache={tmp_path / 'cache'}"])
+    assert [(r.notebook, r.ok) for r in runs] == [("01-demo.ipynb", True), ("03-after.ipynb", True)]
+    assert "still here" in (tmp_path / "out" / "03-after.html").read_text(encoding="utf-8")

@@ -728,10 +728,13 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
             source = nbformat.read(path, as_version=4)
             run.title, run.summary = _title_and_summary(source)
             with tempfile.TemporaryDirectory(prefix="toolkit-kernel-") as sockets:
-                pm.execute_notebook(str(path), str(executed_path), parameters=parameters, cwd=str(notebooks),
+                # the kernel starts in notebooks/ (nbclient's resources path); papermill's cwd= would
+                # change this whole process's folder, under the feet of the notebooks running beside
+                pm.execute_notebook(str(path.resolve()), str(executed_path.resolve()), parameters=parameters,
                                     kernel_name="python3", language="python", progress_bar=progress,
                                     execution_timeout=timeout, extra_arguments=_kernel_arguments(context),
-                                    kernel_manager_class=_ipc_kernel_manager(sockets))
+                                    kernel_manager_class=_ipc_kernel_manager(sockets),
+                                    resources={"metadata": {"path": str(notebooks.resolve())}})
             run.ok = True
         except Exception as err:  # noqa: BLE001 - every failure is reported, then the next notebook runs
             run.error = f"{type(err).__name__}: {err}".strip().splitlines()[0][:300]
