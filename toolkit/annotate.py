@@ -214,6 +214,17 @@ def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
     return out
 
 
+def _write_options(table: pa.Table) -> dict:
+    """How shards are written: zstd; dictionaries for short strings (not article texts); whole
+    numbers delta-encoded (offsets and positions grow steadily: a third smaller and quicker to
+    write than dictionaries of them); statistics only for ``doc_id`` (what readers select on)."""
+    strings = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    ints = [f.name for f in table.schema if pa.types.is_integer(f.type)]
+    return dict(compression="zstd", use_dictionary=[c for c in strings if c != "text"],
+                column_encoding={c: "DELTA_BINARY_PACKED" for c in ints},
+                write_statistics=[c for c in ("doc_id",) if c in table.schema.names])
+
+
 def _write_parquet(frame: pd.DataFrame, path: Path, payload: bytes | None = None):
     """Write a shard under a temporary name and rename it into place (``payload``: Parquet bytes)."""
     tmp = path.with_name(f"_tmp-{os.getpid()}-{path.name}")
@@ -222,7 +233,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path, payload: bytes | None = None
             tmp.write_bytes(payload)
         else:
             table = pa.Table.from_pandas(frame, preserve_index=False)
-            pq.write_table(table, tmp, compression="zstd")
+            pq.write_table(table, tmp, **_write_options(table))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -232,7 +243,8 @@ def _write_parquet(frame: pd.DataFrame, path: Path, payload: bytes | None = None
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     sink = pa.BufferOutputStream()
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, sink, **_write_options(table))
     return sink.getvalue().to_pybytes()
 
 

@@ -96,18 +96,14 @@ def sweep_stages(out: Path):
 def _summarise(docs: pd.DataFrame, detokenize: str):
     """Restore a batch's documents and summarise each: hashes, restored length, paragraph hashes."""
     from .annotate import _hash_rows
-    from .boilerplate import hash_paragraphs
+    from .boilerplate import hash_paragraph_sets
     from .detokenize import restore_text
-    from .text import _paragraph_spans
 
     row_hashes = _hash_rows(docs)
     text_hashes = [hash_text(t) for t in docs["text"]]
     restored = restore_text(docs, when=detokenize)
     texts = restored["text"].tolist()
-    paragraphs = []
-    for text in texts:
-        units = [text[a:b] for a, b in _paragraph_spans(text)]
-        paragraphs.append(np.unique(hash_paragraphs(units)) if units else np.empty(0, dtype=np.uint64))
+    paragraphs = hash_paragraph_sets(texts)
     summary = pd.DataFrame({
         "doc_id": restored["doc_id"].to_numpy(),
         "row_hash": row_hashes,
