@@ -91,3 +91,18 @@ def test_a_file_hidden_by_a_duplicate_id_is_annotated_when_the_other_goes(tmp_pa
     assert ann.documents.set_index("doc_id").loc["002_b", "file"] == "002_b.txt"
     assert "Same id as 002_b.TXT." in set(ann.sentences["text"])
     pd.testing.assert_frame_equal(ann.sentences, annotate(folder, tmp_path / "clean").sentences)
+
+
+def test_even_batches_split_the_work_in_equal_parts_for_the_workers():
+    from toolkit.prepare import _even_batches
+
+    # 10 files of size 1, batches of at most about 3, for 2 workers: ceil(10/3) = 4 batches
+    # (already a multiple of 2) of 2.5 on average, cut where the running total reaches 2.5, 5, 7.5
+    assert _even_batches(range(10), [1] * 10, 3, 2) == [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9]]
+    # 3 batches would leave one worker a batch alone at the end: 4 (a multiple of 2) instead
+    assert [len(b) for b in _even_batches(range(9), [1] * 9, 3, 2)] == [3, 2, 2, 2]
+    # one worker: batches at the size limit, as many as needed
+    assert [len(b) for b in _even_batches(range(9), [1] * 9, 3, 1)] == [3, 3, 3]
+    # a file larger than its share is a batch of its own; nothing is lost or repeated
+    assert _even_batches("abcde", [5, 1, 1, 1, 1], 4, 2) == [["a"], ["b", "c"], ["d", "e"]]
+    assert _even_batches([], [], 3, 2) == []

@@ -161,6 +161,25 @@ def _frame_job(job):
     return restored, summary
 
 
+def _even_batches(items, sizes, limit, parts: int = 1) -> list:
+    """Consecutive batches of about equal size, none much over ``limit``, as many as a multiple of ``parts``.
+
+    With ``parts`` workers, batches of one size let them finish together (cutting at ``limit``
+    leaves a small last batch, and one worker idles while another finishes a full one). Pass 2
+    annotates each pass-1 batch as one job (its rows are together), so both passes are even.
+    """
+    sizes = np.asarray(sizes, dtype=np.float64)
+    total = float(sizes.sum())
+    if not len(sizes) or total <= 0:
+        return [list(items)] if len(sizes) else []
+    n = max(1, int(np.ceil(total / limit)))
+    n = int(np.ceil(n / parts)) * parts
+    cuts = np.searchsorted(np.cumsum(sizes), total * np.arange(1, n) / n, side="left") + 1
+    bounds = np.unique(np.concatenate([[0], np.minimum(cuts, len(sizes)), [len(sizes)]]))
+    items = list(items)
+    return [items[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
 def _batches_by_size(items, sizes, limit):
     batch, total = [], 0
     for item, size in zip(items, sizes):
@@ -246,7 +265,8 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
     located, summaries, fresh = {}, [], {}
     if todo:
         sizes = [max(stats[e.name][0], 1) for e in todo]
-        batches = list(_batches_by_size([(e.path, e.name) for e in todo], sizes, batch_chars))
+        parts = engine.workers_for(len(todo), sum(sizes))
+        batches = _even_batches([(e.path, e.name) for e in todo], sizes, batch_chars, parts)
         workers = engine.workers_for(len(batches), sum(sizes))
         stage = sum(sizes) > STAGE_BYTES   # small corpora stay in memory
         if stage:
