@@ -66,8 +66,9 @@ def assert_same_tables(a, b):
 
 
 def test_the_corpus_is_annotated_in_several_batches(local):
-    # 120 characters a batch: 6 articles of 24-80 characters make 3 batches, one shard each per table
-    assert len(local.manifest["tables"]["tokens"]["shards"]) == 3
+    # 120 characters a batch: the 6 files (87, 87, 88, 82, 39, 95 bytes: 478) make ceil(478 / 120) = 4
+    # batches of about 120 (001+002, 003, 004+005, 006), one shard each per table
+    assert len(local.manifest["tables"]["tokens"]["shards"]) == 4
     assert local.has("mentions") and local.has("sentiment")
     assert len(local.mentions) > 10
 
@@ -106,7 +107,7 @@ def _n_tokens(frames):
 
 def test_map_partitions_runs_once_per_shard(local):
     counts = map_partitions(local, "tokens", _n_tokens)
-    assert len(counts) == 3 and sum(counts) == len(local.tokens)
+    assert len(counts) == 4 and sum(counts) == len(local.tokens)  # the 4 shards above
 
 
 @pytest.mark.parametrize("options", [
