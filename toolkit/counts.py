@@ -1,4 +1,4 @@
-"""Counts kept beside the annotation cache: terms per document and document lengths, counted once.
+"""Counts kept beside the annotation cache, made once per shard: terms per article, lengths, text counts.
 
 A notebook that counts words over a large corpus would otherwise read the whole tokens table
 (over 100 million rows at 100,000 articles) and count it again on every run. Here each shard of
