@@ -319,18 +319,6 @@ def _run_batch(job):
     return written
 
 
-def _batches(documents: pd.DataFrame, batch_chars: int):
-    sizes = documents["text"].str.len().to_numpy()
-    start, total = 0, 0
-    for i, size in enumerate(sizes):
-        total += size
-        if total >= batch_chars:
-            yield documents.iloc[start:i + 1]
-            start, total = i + 1, 0
-    if start < len(documents):
-        yield documents.iloc[start:]
-
-
 def default_cache_dir(corpus) -> Path:
     """Where annotations of a corpus go when no folder is given.
 

@@ -487,8 +487,8 @@ def count_terms(
     ----------
     tokens : pandas.DataFrame
         One row per token (the tokens table), or one row per document and term with a
-        ``count_column`` (:func:`count_document_terms`, the cache's ``terms`` table): the same
-        counts from a table a tenth the size, counted once when the corpus was annotated.
+        ``count_column`` (:func:`count_document_terms`, kept by the cache: :func:`toolkit.read_terms`):
+        the same counts from a table a third the size, counted once.
     by : str or list of str, optional
         Grouping (see the module docstring); ``None`` counts the whole corpus.
     documents : pandas.DataFrame, optional
@@ -524,9 +524,7 @@ def count_terms(
     >>> count_terms(tokens)[["term", "count", "per_10k", "doc_freq"]].values.tolist()
     [['war', 2, 5000.0, 1], ['and', 1, 2500.0, 1], ['peace', 1, 2500.0, 1]]
     """
-    weights = _weights(tokens, count_column, form)
-    if weights is not None:
-        form = "term" if form not in tokens.columns else form
+    weights, form = _weights(tokens, count_column, form)
     doc_codes, doc_uniques = _factorize(tokens[id_column])
     group_codes, names, group_values = _group_codes(tokens, by, documents, doc_codes, doc_uniques,
                                                     id_column=id_column, date_column=date_column)
@@ -541,21 +539,25 @@ def count_terms(
 
 
 def _weights(tokens: pd.DataFrame, count_column: str, form: str):
-    """The occurrences each row stands for: None for a tokens table, the counts of a counts table."""
+    """``(weights, form)``: how many occurrences each row stands for (None for a tokens table, the
+    counts of a counts table), and the column to count (a counts table's ``norm`` is ``term``)."""
     if count_column not in tokens.columns:
-        return None
-    if form not in tokens.columns and form not in ("norm", "term"):
-        raise ValueError(f"a table of counts per document has no {form!r} column: count it from the tokens table")
-    return tokens[count_column].to_numpy(dtype=np.int64)
+        return None, form
+    if form not in tokens.columns:
+        if form not in ("norm", "term"):
+            raise ValueError(f"a table of counts per document has no {form!r} column: count it from the tokens table")
+        form = "term"
+    return tokens[count_column].to_numpy(dtype=np.int64), form
 
 
 def count_document_terms(tokens: pd.DataFrame, *, form: str = "norm", id_column: str = "doc_id") -> pd.DataFrame:
     """Count each term in each document: the tokens table reduced to one row per document and term.
 
     This is the document-term matrix in tidy form (tidytext's ``count(document, word)``,
-    quanteda's ``dfm``). :func:`count_terms`, :func:`find_keywords` and :func:`count_trends`
-    (single words) accept it in place of the tokens table and give the same results; the
-    annotation cache keeps it as its ``terms`` table, counted once per document at annotation.
+    quanteda's ``dfm``). :func:`count_terms`, :func:`find_keywords`, and for single words
+    :func:`count_trends` and :func:`measure_dispersion`, accept it in place of the tokens table and
+    give the same results; :func:`toolkit.read_terms` keeps it beside an annotation cache (each
+    tokens shard counted once, the first time it is asked for).
 
     Parameters
     ----------
@@ -998,9 +1000,7 @@ def find_keywords(
     ['truce', 1, 0]
     """
     # the terms of each side counted on codes: no copy of the tokens of either side
-    weights = _weights(tokens, count_column, form)
-    if weights is not None:
-        form = "term" if form not in tokens.columns else form
+    weights, form = _weights(tokens, count_column, form)
     doc_codes, doc_uniques = _factorize(tokens[id_column])
     term_codes, vocab = _factorize(tokens[form])
     word = ~_punct_mask(tokens) if drop_punctuation else np.ones(len(tokens), dtype=bool)
@@ -1167,7 +1167,7 @@ class _Stream:
             self.stop_terms[codes[stop if keep is None else stop & keep]] = True
         del words
         self.vocab = vocab.astype(str)
-        self._lower = None
+        self._matcher = None
         n_docs = len(self.doc_ids)
         primary_doc = np.arange(n_docs, dtype=np.int64) if doc_rank is None else np.asarray(doc_rank, dtype=np.int64)
         self.doc_words = np.bincount(doc_code if keep is None else doc_code[keep], minlength=n_docs)
@@ -1216,9 +1216,9 @@ class _Stream:
         return tokens[name].to_numpy()[rows] if len(rows) else tokens[name].to_numpy()[:0]
 
     def _vocab_hits(self, word: str, ignore_case: bool) -> np.ndarray:
-        if self._lower is None:
-            self._lower = _Vocabulary(self.vocab)
-        return self._lower.hits(word, ignore_case)
+        if self._matcher is None:
+            self._matcher = _Vocabulary(self.vocab)
+        return self._matcher.hits(word, ignore_case)
 
     def find(self, query: str, *, ignore_case: bool = True):
         """Start indices of the matches of a word or phrase, and its length in tokens."""
@@ -1539,8 +1539,9 @@ def find_kwic(
     return out
 
 
-def _counted_matches(counts: pd.DataFrame, queries, *, form: str, ignore_case: bool):
-    """Rows of a counts table (one per document and term) matching each single-word query.
+def _counted_matches(counts: pd.DataFrame, queries, *, form: str, ignore_case: bool, keep: np.ndarray):
+    """Rows of a counts table (one per document and term) matching each single-word query,
+    among the rows ``keep`` marks (the words, without punctuation).
 
     Returns ``(rows, which)``: row numbers and the query number of each. A phrase cannot be
     matched in counts per document (its words' order is gone): a ValueError says so.
@@ -1553,7 +1554,7 @@ def _counted_matches(counts: pd.DataFrame, queries, *, form: str, ignore_case: b
     finder = _Vocabulary(vocab.astype(str))
     rows, which = [], []
     for number, query in enumerate(queries):
-        hit = np.flatnonzero(finder.hits(str(query).strip(), ignore_case)[codes])
+        hit = np.flatnonzero(finder.hits(str(query).strip(), ignore_case)[codes] & keep)
         rows.append(hit)
         which.append(np.full(len(hit), number, dtype=np.int64))
     if not rows:
@@ -1687,7 +1688,7 @@ def measure_dispersion(
     >>> measure_dispersion(tokens, "war")[["term", "range", "dp"]].values.tolist()
     [['war', 1, 0.5]]
     """
-    weights = _weights(tokens, count_column, form)
+    weights, form = _weights(tokens, count_column, form)
     words = ~_punct_mask(tokens)
     doc_codes, doc_uniques = _factorize(tokens[id_column])
     codes, _, values = _group_codes(tokens, by, documents, doc_codes, doc_uniques, id_column=id_column,
@@ -1700,11 +1701,8 @@ def measure_dispersion(
         part = codes[stream.rows][found]  # the part of each match
         times = np.ones(len(found))
     else:  # counts per document and term: each matching row adds its count to its part
-        form = "term" if form not in tokens.columns else form
         queries = _as_queries(terms)
-        rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case)
-        rows_kept = words[rows]
-        rows, which = rows[rows_kept], which[rows_kept]
+        rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case, keep=words)
         sizes = np.bincount(codes[words], weights=weights[words], minlength=n_parts).astype(float)
         part, times = codes[rows], weights[rows].astype(float)
     matrix = np.zeros((len(queries), n_parts))
@@ -1778,20 +1776,17 @@ def count_trends(
     docs = _documents_by_id(documents, id_column)
     queries = _as_queries(terms)
     keep = ~_punct_mask(tokens) if drop_punctuation else None
-    weights = _weights(tokens, count_column, form)
+    weights, form = _weights(tokens, count_column, form)
     if weights is None:
         stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, queries=queries, ignore_case=ignore_case)
         doc_uniques, doc_words = pd.Index(stream.doc_ids), stream.doc_words
         found, _, which = stream.find_all(queries, ignore_case=ignore_case)
         hit_doc, hit_count = stream.doc_code[found], np.ones(len(found), dtype=np.int64)
     else:  # counts per document and term (single words)
-        form = "term" if form not in tokens.columns else form
         doc_codes, doc_uniques = _factorize(tokens[id_column])
         keep = np.ones(len(tokens), dtype=bool) if keep is None else keep
         doc_words = np.bincount(doc_codes[keep], weights=weights[keep], minlength=len(doc_uniques)).astype(np.int64)
-        rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case)
-        rows_kept = keep[rows]
-        rows, which = rows[rows_kept], which[rows_kept]
+        rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case, keep=keep)
         hit_doc, hit_count = doc_codes[rows], weights[rows]
         doc_uniques = pd.Index(doc_uniques.astype(str))
     missing = doc_uniques.difference(docs.index)
