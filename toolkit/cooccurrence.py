@@ -71,7 +71,8 @@ def _check_window(window):
 
 
 def _token_spans(mentions, tokens, id_column):
-    """First and last token position of each mention (tokens of the same document)."""
+    """First and last token position of each mention (tokens of the same document), and the
+    code of its article."""
     if tokens is None:
         raise ValueError("a window of N tokens needs the tokens table (tokens=...)")
     (code, tok_codes), _ = _codes(mentions[id_column], tokens[id_column], missing_ok=True)
@@ -87,7 +88,7 @@ def _token_spans(mentions, tokens, id_column):
     ok = (first >= 0) & (tok_codes[np.clip(first, 0, None)] == code) if len(keys) else np.zeros(len(code), bool)
     if not ok.all():
         raise ValueError("some mentions fall outside the tokens given (are tokens and mentions of the same documents?)")
-    return positions[first], positions[np.maximum(last, first)]
+    return positions[first], positions[np.maximum(last, first)], code
 
 
 def _neighbours(mentions, tokens, n, id_column):
@@ -95,8 +96,7 @@ def _neighbours(mentions, tokens, n, id_column):
 
     Returns (anchor, other) index arrays into ``mentions`` (in the given row order).
     """
-    first, last = _token_spans(mentions, tokens, id_column)
-    (code,), _ = _codes(mentions[id_column], missing_ok=True)
+    first, last, code = _token_spans(mentions, tokens, id_column)
     order = np.lexsort((first, code))
     code, first, last = code[order], first[order], last[order]
     big = int(last.max() if len(last) else 0) + n + 2
@@ -244,7 +244,7 @@ def _sorted_unique(keys: np.ndarray) -> np.ndarray:
     if len(keys) < 2 or (keys[1:] > keys[:-1]).all():
         return keys
     keys = np.sort(keys, kind="stable")
-    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+    return keys[_starts(keys)]
 
 
 def _ints(column) -> np.ndarray | None:
@@ -278,7 +278,7 @@ def _units_by_codes(mentions, window, *, sentences, tokens, documents, id_column
         anchor, other = _neighbours(m, tokens, window, id_column)
         width = max(len(m), 1)
         return _Units(m_doc[anchor] * width + anchor, entry_actor[other],
-                      _sorted_unique(np.sort(m_doc * width + np.arange(len(m)), kind="stable")), width, docs, actors)
+                      np.sort(m_doc * width + np.arange(len(m))), width, docs, actors)
     parts = [mentions[id_column]]
     if sentences is not None:
         parts.append(sentences[id_column])
@@ -289,7 +289,7 @@ def _units_by_codes(mentions, window, *, sentences, tokens, documents, id_column
         return None
     (m_doc, *other_docs), docs = shared
     if window == "document":
-        units = _sorted_unique(np.sort(np.concatenate(other_docs), kind="stable")) if other_docs else np.empty(0, np.int64)
+        units = _sorted_unique(np.concatenate(other_docs)) if other_docs else np.empty(0, np.int64)
         return _Units(m_doc, entry_actor, units, 1, docs, actors)
     s_doc = other_docs[0] if sentences is not None else np.empty(0, np.int64)
     s_sent = _ints(sentences["sent_id"]) if sentences is not None else np.empty(0, np.int64)
@@ -334,14 +334,13 @@ def _units_by_joins(mentions, window, *, sentences, tokens, documents, id_column
 
 
 def _periods(doc_ids, documents, period, id_column, date_column):
+    """The start of the period of each article of ``doc_ids`` (distinct ids; NaT: no date)."""
     if documents is None:
         raise ValueError("counting by period needs the documents table (documents=...) for the dates")
     table = documents.drop_duplicates(id_column)
-    codes, uniques = pd.factorize(pd.Series(doc_ids))  # each article's period computed once, then spread
-    at = pd.Index(table[id_column]).get_indexer(pd.Index(uniques))
+    at = pd.Index(table[id_column]).get_indexer(pd.Index(doc_ids))
     when = pd.to_datetime(pd.Series(table[date_column].array.take(at, allow_fill=True)))
-    starts = pd.concat([when.dt.to_period(period).dt.start_time, pd.Series([pd.NaT])], ignore_index=True)
-    return starts.to_numpy()[np.where(codes < 0, len(uniques), codes)]
+    return when.dt.to_period(period).dt.start_time.to_numpy()
 
 
 _PAIR_CHUNK = 1 << 23  # pairs made at once (memory stays bounded on long windows)
@@ -520,7 +519,8 @@ def count_pairs(
     Counted on integer keys (article codes, sentence or paragraph numbers, actor codes in id
     order) with numpy, not by joining the tables on their text columns: a few seconds for
     millions of mentions. Id columns may be text or ``category``. Tables that cannot be keyed so
-    (missing values, a sentence listed twice) are counted by joins, with the same result.
+    (missing values; for a paragraph window, a sentence listed twice or a mention in a sentence
+    the table lacks) are counted by joins, with the same result.
 
     Examples
     --------
