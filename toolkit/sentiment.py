@@ -653,7 +653,7 @@ def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", c
     data = table if scored.all() else table[scored]
     score = score[scored]
     if not len(data):
-        return _summarize_frames(data, by, score_column, cluster_column, negative, positive)
+        return _empty_tone(data, by)
     # groups and units (articles) as integer codes in the order groupby(sort=True) gives them
     group_raw, n_raw = np.zeros(len(data), dtype=np.int64), 1
     for column in by:
@@ -670,7 +670,7 @@ def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", c
     unit_group[unit_code] = group_code
     negative_rows, positive_rows = (score <= negative).astype("float64"), (score >= positive).astype("float64")
     values = np.column_stack([np.bincount(unit_code, weights=w, minlength=n_unit_rows)
-                              for w in (score, None, negative_rows, positive_rows)]).astype("float64")
+                              for w in (score, None, negative_rows, positive_rows)])  # float64
     totals = np.column_stack([np.bincount(unit_group, weights=values[:, i], minlength=n_groups) for i in range(4)])
     n = totals[:, 1]
     wanted = None
@@ -744,10 +744,9 @@ def _compact(key: np.ndarray, size: int):
     return code, k, first
 
 
-def _summarize_frames(data, by, score_column, cluster_column, negative, positive):
+def _empty_tone(data, by):
     """summarize_tone's table for no scored sentence (the group columns typed as groupby gives them)."""
-    work = pd.DataFrame({c: data[c].to_numpy() for c in by})
-    out = work.iloc[:0].copy() if by else pd.DataFrame(index=pd.RangeIndex(0))
+    out = pd.DataFrame({c: data[c].to_numpy() for c in by}) if by else pd.DataFrame(index=pd.RangeIndex(0))
     for column in TONE_COLUMNS:
         out[column] = np.array([], dtype="int64" if column in ("n_sentences", "n_documents") else "float64")
     return out[by + TONE_COLUMNS].reset_index(drop=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from html import escape as _escape  # names and terms come from user files: shown as text
 
-import numpy as np
 import pandas as pd
 
 __all__ = [
