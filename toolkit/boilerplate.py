@@ -57,6 +57,18 @@ def hash_paragraphs(texts) -> np.ndarray:
     same hash when :func:`toolkit.text.normalize_whitespace` makes them equal (a different text
     shares a hash with probability about 2**-64 per pair).
 
+    Parameters
+    ----------
+    texts : sequence of str
+        Paragraphs.
+
+    Returns
+    -------
+    numpy.ndarray of uint64
+        One hash per paragraph, in order.
+
+    Examples
+    --------
     >>> a, b, c = hash_paragraphs(["Reply  now.", "Reply now.", "Reply later."])
     >>> bool(a == b), bool(a == c)
     (True, False)

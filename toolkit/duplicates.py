@@ -71,54 +71,28 @@ def _words(texts):
     Arrow string array, and how many each text has.
 
     The same words as ``[w for t in texts for w in _WORD.findall(t.lower())]``, without a regular
-    expression (which tries every position) and without a Python string per word: the characters
-    are classified with numpy, and the words' UTF-8 bytes and offsets become the Arrow array.
+    expression (which tries every position) and without a Python string per word (see
+    ``toolkit.text._runs``).
 
     >>> words, counts = _words(["Ab, c9!", "", "x_y"])
     >>> words.to_pylist(), counts.tolist()
     (['ab', 'c9', 'x', 'y'], [2, 0, 2])
     """
-    import pyarrow as pa
+    from .text import _runs
 
     lowered = [text.lower() for text in texts]
     lengths = np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered)) + 1
-    joined = "\n".join(lowered)
-    if joined.isascii():  # one byte a character
-        data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-        inside = _alnum_table()[:128][data]
-        edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
-        text_starts = np.cumsum(lengths) - lengths
-        counts = np.bincount(np.searchsorted(text_starts, edges[0::2], side="right") - 1, minlength=len(lowered))
-        offsets = np.concatenate(([0], np.cumsum(edges[1::2] - edges[0::2]))).astype(np.int64)
-        words = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
-                                                 pa.py_buffer(data[inside].tobytes()))
-        return words, counts.astype(np.int64)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    table = _alnum_table()
-    is_word = table[np.minimum(codes, len(table) - 1)]
-    high = np.flatnonzero(codes >= len(table) - 1)
-    if len(high):  # beyond the table (CJK, ...): each distinct code point asked once
-        distinct, inverse = np.unique(codes[high], return_inverse=True)
-        is_word[high] = np.array([chr(c).isalnum() for c in distinct.tolist()], dtype=bool)[inverse]
-    starts = np.flatnonzero(is_word & ~np.concatenate(([False], is_word[:-1])))
     text_starts = np.cumsum(lengths) - lengths
+    starts, _, words = _runs("\n".join(lowered), _alnum_table(), beyond=str.isalnum)
     counts = np.bincount(np.searchsorted(text_starts, starts, side="right") - 1, minlength=len(lowered))
-    # every other character becomes a space; in UTF-8 a space byte is a space character
-    masked = np.where(is_word, codes, np.uint32(32)).tobytes().decode("utf-32-le").encode("utf-8")
-    data = np.frombuffer(masked, dtype=np.uint8)
-    inside = data != 32
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
-    offsets = np.concatenate(([0], np.cumsum(edges[1::2] - edges[0::2]))).astype(np.int64)
-    words = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
-                                             pa.py_buffer(data[inside].tobytes()))
     return words, counts.astype(np.int64)
 
 
 def _hash_words(words) -> np.ndarray:
     """``pandas.util.hash_array`` of the words (an Arrow string array), each distinct word hashed once."""
-    encoded = words.dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    distinct = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    from .text import _dictionary
+
+    codes, distinct = _dictionary(words)
     return pd.util.hash_array(distinct, categorize=False)[codes]
 
 
@@ -389,6 +363,8 @@ def candidate_pairs(signatures: np.ndarray, sizes: np.ndarray, *, threshold: flo
         Shingles per set; sets without any are never candidates.
     threshold : float
         The Jaccard threshold the banding is chosen for.
+    margin : float or None
+        Drop candidates whose MinHash estimate is below ``threshold - margin`` (``None``: keep all).
 
     Returns
     -------
@@ -452,7 +428,7 @@ def _components(edges, members) -> np.ndarray:
 
 def cluster_duplicates(ids, pairs, similarity, *, threshold: float = 0.8, dates=None,
                        id_column: str = "doc_id") -> pd.DataFrame:
-    """Clusters of near-duplicates from verified candidate pairs (the last step of :func:`find_duplicates`).
+    """Clusters of near-duplicates from candidate pairs, each checked exactly (:func:`find_duplicates`'s last step).
 
     Parameters
     ----------
@@ -461,17 +437,25 @@ def cluster_duplicates(ids, pairs, similarity, *, threshold: float = 0.8, dates=
     pairs : numpy.ndarray of int, shape (pairs, 2)
         Candidate pairs (:func:`candidate_pairs`).
     similarity : callable
-        ``similarity(i, j)``: the exact Jaccard similarity of rows ``i`` and ``j``.
+        ``similarity(i, j)``: the exact Jaccard similarity of rows ``i < j``.
     threshold : float
         Pairs at or above it are near-duplicates; a cluster is a connected group of them.
     dates : sequence, optional
         Dates per row: a cluster's first member is its earliest article (ties: table order).
+    id_column : str
+        Name of the id column of the result.
 
     Returns
     -------
     pandas.DataFrame
-        As :func:`find_duplicates`: ``cluster``, ``doc_id``, ``similarity`` (to the cluster's
-        first member), ``first``.
+        As :func:`find_duplicates`: one row per document in a cluster: ``cluster``, ``doc_id``,
+        ``similarity`` (to the cluster's first member), ``first``.
+
+    Examples
+    --------
+    >>> sim = {(0, 1): 0.9, (1, 2): 0.5}
+    >>> cluster_duplicates(["a", "b", "c"], np.array([[0, 1], [1, 2]]), lambda i, j: sim[i, j]).values.tolist()
+    [[0, 'a', 1.0, True], [0, 'b', 0.9, False]]
     """
     edges = [(int(i), int(j)) for i, j in pairs if similarity(int(i), int(j)) >= threshold]
     if not edges:

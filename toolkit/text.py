@@ -393,36 +393,55 @@ def _whitespace_table() -> np.ndarray:
     return np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
 
 
-def _chunks(joined: str):
-    """The runs of non-whitespace characters of ``joined``: ``(starts, ends, codes, distinct)``,
-    ``codes`` indexing the distinct runs in order of first appearance (``distinct``, an object
-    array), like ``_factorize_strings(joined.split())``, without a Python string per run: the
-    code points are classified with numpy, and the runs' UTF-8 bytes and offsets are given to Arrow.
+def _runs(joined: str, table: np.ndarray, beyond=None):
+    """The runs of characters of ``joined`` that ``table`` marks: ``(starts, ends, runs)``, their
+    offsets in characters and the runs themselves as an Arrow string array, without a Python string
+    per run (the code points are classified with numpy; the runs' UTF-8 bytes and offsets are
+    handed to Arrow).
+
+    ``table[c]`` says whether code point ``c`` belongs to a run (at least 128 entries; the last one
+    stands for every code point from there on), unless ``beyond`` is given: a function of one
+    character, asked once for each distinct one at or past the last entry. A space (32) never
+    belongs to a run. A lone surrogate in a run raises ``UnicodeError``.
     """
     import pyarrow as pa
 
     if joined.isascii():  # one byte a character: offsets in bytes are offsets in characters
         data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-        inside = ~_whitespace_table()[:128][data]
-        edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
-        starts, ends = edges[0::2], edges[1::2]
-        offsets = np.concatenate(([0], np.cumsum(ends - starts))).astype(np.int64)
-        chunks = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data[inside].tobytes()))
-        return (starts, ends) + _dictionary(chunks)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    space = _whitespace_table()[np.minimum(codes, 0x3001)]
-    edges = np.flatnonzero(np.diff(np.concatenate(([True], space, [True])).view(np.int8)))
-    starts, ends = edges[0::2], edges[1::2]
-    try:  # every whitespace character becomes one space byte, which no other character contains
-        data = np.frombuffer(np.where(space, np.uint32(32), codes).tobytes().decode("utf-32-le").encode("utf-8"),
+        inside = table[:128][data]
+        starts, ends = _edges(inside)
+        byte_starts, byte_ends = starts, ends
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        inside = table[np.minimum(codes, len(table) - 1)]
+        if beyond is not None:
+            high = np.flatnonzero(codes >= len(table) - 1)
+            if len(high):  # (CJK, ...): each distinct code point asked once
+                distinct, inverse = np.unique(codes[high], return_inverse=True)
+                inside[high] = np.array([beyond(chr(c)) for c in distinct.tolist()], dtype=bool)[inverse]
+        starts, ends = _edges(inside)
+        # every other character becomes one space byte, which no character of a run contains in UTF-8
+        data = np.frombuffer(np.where(inside, codes, np.uint32(32)).tobytes().decode("utf-32-le").encode("utf-8"),
                              dtype=np.uint8)
-    except UnicodeError:  # lone surrogates: as Python strings
-        chunk_codes, distinct = _factorize_strings(joined.split())
-        return starts, ends, chunk_codes, distinct
-    inside = data != 32
-    byte_edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
-    offsets = np.concatenate(([0], np.cumsum(byte_edges[1::2] - byte_edges[0::2]))).astype(np.int64)
-    chunks = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data[inside].tobytes()))
+        inside = data != 32
+        byte_starts, byte_ends = _edges(inside)
+    offsets = np.concatenate(([0], np.cumsum(byte_ends - byte_starts))).astype(np.int64)
+    runs = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data[inside].tobytes()))
+    return starts, ends, runs
+
+
+def _edges(inside: np.ndarray):
+    """(start, end) of each run of ``True`` in a boolean array, as two arrays."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
+    return edges[0::2], edges[1::2]
+
+
+def _chunks(joined: str):
+    """The runs of non-whitespace characters of ``joined``: ``(starts, ends, codes, distinct)``,
+    ``codes`` indexing the distinct runs in order of first appearance (``distinct``, an object
+    array), like ``_factorize_strings(joined.split())`` (see :func:`_runs`).
+    """
+    starts, ends, chunks = _runs(joined, ~_whitespace_table())
     return (starts, ends) + _dictionary(chunks)
 
 
@@ -477,9 +496,7 @@ def _factorize_strings(values: list):
     """(codes, distinct values) of a list of strings, in order of first appearance (via Arrow)."""
     import pyarrow as pa
 
-    encoded = pa.array(values, type=pa.large_string()).dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-    return codes, np.array(encoded.dictionary.to_pylist(), dtype=object)
+    return _dictionary(pa.array(values, type=pa.large_string()))
 
 
 def _str_column(uniques, codes) -> pd.api.extensions.ExtensionArray:
