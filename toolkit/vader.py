@@ -134,7 +134,7 @@ def _split_words(texts):
 
 
 _WORD_FACTS: dict = {}  # word -> (flags, lexicon valence, booster value, rule word id), kept across calls
-_WORD_FACTS_LIMIT = 200_000  # about 40 MB; the frequent words are the ones worth keeping
+_WORD_FACTS_LIMIT = 200_000  # about 40 MB; past it the whole cache is emptied (a batch refills it with its own words)
 
 
 def _word_facts(w: str, rules) -> tuple:
