@@ -88,6 +88,9 @@ def test_notebook_runs(tmp_path_factory, which, name):
     if which == "small":
         assert (stamp["first_date"], stamp["last_date"]) == ("2020-01-15", "2020-04-02")
         assert stamp["actors"].endswith("actors.yml")
+    # two at a time, the notebooks find the cache annotated (the report did it first): none of
+    # them waited on another's lock, which its report would say
+    assert "another annotate run is writing" not in (out / run["html"]).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("which", ["repo", "small"])

@@ -701,6 +701,9 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
     stamp_lock, echo_lock = threading.Lock(), threading.Lock()
     jobs = max(1, min(int(jobs) if jobs else min(2, os.cpu_count() or 1), len(paths)))
     if jobs > 1:
+        # the notebooks would annotate the same cache at once (one waiting on the other's lock,
+        # saying so in its report): annotate it here first, as they will ask for it
+        _annotate_first(base, notebooks, echo, progress)
         progress = False  # several bars at once would overwrite each other
 
     def run_one(number, path):
@@ -796,6 +799,29 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
                                                  "notebooks": [asdict(r) for r in runs]}, indent=1, default=str),
                                      encoding="utf-8")
     return runs
+
+
+def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
+    """Annotate the corpus with the notebooks' shared parameters before they run side by side.
+
+    The cache folder is the one a notebook would use (the default is found from its working
+    folder, ``notebooks/``). A failure is only noted: each notebook then reports it in its place.
+    """
+    from .annotate import annotate, default_cache_dir
+
+    cache = base.get("cache")
+    if cache is None:
+        with contextlib.chdir(notebooks):
+            cache = default_cache_dir(base["corpus"])
+    started = time.perf_counter()
+    try:
+        annotate(base["corpus"], cache, actors=base.get("actors"), scorers=base.get("scorers"),
+                 metadata=base.get("metadata"), progress=progress)
+    except Exception as err:  # noqa: BLE001 - the notebooks say what is wrong, each in its report
+        echo(f"  annotating first failed ({type(err).__name__}: {str(err).splitlines()[0][:200]}); "
+             "the notebooks will try")
+        return
+    echo(f"  annotated {base['corpus']} in {time.perf_counter() - started:.1f} s (cache: {cache})")
 
 
 def _write_index(out: Path, runs: list, *, base: dict, no_input: bool, tables: bool):
