@@ -152,3 +152,30 @@ def test_text_counts_give_the_hygiene_summary_without_the_texts(tmp_path):
     assert summary.set_index("measure").loc[["words", "words removed", "words in merged documents"], "value"].tolist() == [44, 6, 17]
     # the counts are kept under a name that covers the boilerplate list, and swept with it
     assert len(list((ann.path / "text_counts.parquet").iterdir())) == len(ann.manifest["tables"]["documents"]["shards"])
+
+
+def test_annotate_sweeps_leftovers_but_not_counts_being_written_or_still_current(corpus, tmp_path):
+    import os
+
+    for i in range(2):
+        _write(corpus, f"00{i + 2}_c{i}.txt", "2011-03-01", f"Troops crossed the border {i}.")
+    cache = tmp_path / "cache"
+    settings = toolkit.AnnotationSettings(batch_chars=10, duplicates_threshold=None, boilerplate_min_docs=None)
+    ann = toolkit.annotate(corpus, cache, settings=settings, actors=None, scorers=[])
+    read_terms(ann)
+    joined = list((cache / "terms.parquet").glob("all-*"))
+    assert len(joined) == 1
+    writing = cache / "terms.parquet" / f"_tmp-{os.getppid()}-part-x.parquet"   # a live process's file
+    leftover = cache / "terms.parquet" / "_tmp-999999999-part-y.parquet"         # no such process
+    writing.write_bytes(b"")
+    leftover.write_bytes(b"")
+    # a new article: annotate rewrites the manifest and sweeps the folders
+    _write(corpus, "009_z.txt", "2011-04-01", "Talks resumed.")
+    ann = toolkit.annotate(corpus, cache, settings=settings, actors=None, scorers=[])
+    assert writing.exists() and not leftover.exists()
+    assert not joined[0].exists()                 # no longer the join of the current shards
+    read_terms(ann)
+    current = list((cache / "terms.parquet").glob("all-*"))
+    os.utime(corpus / "009_z.txt")                # read again (same content): a sweep, same shards
+    toolkit.annotate(corpus, cache, settings=settings, actors=None, scorers=[])
+    assert all(p.exists() for p in current)       # still the join of the current shards: kept

@@ -1011,19 +1011,37 @@ def _frame_digest(table: pd.DataFrame) -> str:
 def _sweep(out: Path, tables: dict):
     """Delete shard files the manifest does not list (superseded, or left by a killed run).
 
-    The counts derived from the tokens shards (:mod:`toolkit.counts`) go with their tokens shard.
+    The counts derived from the cache's shards (:mod:`toolkit.counts`) go with their shard. They
+    are written without the cache lock (by notebooks, on first read), so a temporary file of a
+    process still running is left alone: only a dead process's is a leftover.
     """
-    from .counts import DERIVED_TABLES, derived_shards
+    from .counts import DERIVED_TABLES, kept_files
 
     for name in TABLES + DERIVED_TABLES:
         folder = out / f"{name}.parquet"
         if not folder.is_dir():
             continue
-        listed = set(derived_shards(tables, name) if name in DERIVED_TABLES else tables.get(name, {}).get("shards", {}))
+        listed = kept_files(tables, name) if name in DERIVED_TABLES else set(tables.get(name, {}).get("shards", {}))
         for path in folder.iterdir():
-            if path.name not in listed:
+            if path.name not in listed and not _written_by_a_live_process(path.name):
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+def _written_by_a_live_process(name: str) -> bool:
+    """Whether ``name`` is a temporary file (``_tmp-<pid>-...``, :func:`_write_parquet`) of a running process."""
+    if not name.startswith("_tmp-"):
+        return False
+    pid = name[5:].split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # exists, owned by another user
+        return True
+    return True
 
 
 def read_table(out, name: str, *, columns=None, manifest=None, ids=None) -> pd.DataFrame:

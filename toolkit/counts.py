@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_terms", "read_lengths", "read_text_counts", "DERIVED_TABLES", "derived_shards"]
+__all__ = ["read_terms", "read_lengths", "read_text_counts", "DERIVED_TABLES", "derived_shards", "kept_files"]
 
 DERIVED_TABLES = ("terms", "lengths", "text_counts")
 """Tables derived from the cache's shards (annotate sweeps them with their source shards)."""
@@ -81,6 +81,22 @@ def derived_shards(tables: dict, name: str) -> dict:
         listed = "".join(sorted(tables.get("boilerplate", {}).get("shards", {})))
         return {f"part-{_digest(shard, listed)}.parquet": (shard, docs) for shard, docs in shards.items()}
     return {shard: (shard, docs) for shard, docs in tables.get("tokens", {}).get("shards", {}).items()}
+
+
+def _in_order(shards: dict) -> list:
+    """Derived shard names in document order (by each shard's first document id)."""
+    return sorted(shards, key=lambda s: min(shards[s][1], default=""))
+
+
+def _joined_name(names: list) -> str:
+    """The file holding derived shards ``names`` joined (see :func:`_read`)."""
+    return f"all-{_digest(*names)}.parquet"
+
+
+def kept_files(tables: dict, name: str) -> set:
+    """The files of derived table ``name`` that a manifest's tables keep: its shards and their join."""
+    shards = derived_shards(tables, name)
+    return set(shards) | ({_joined_name(_in_order(shards))} if shards else set())
 
 
 def _digest(*parts) -> str:
@@ -138,11 +154,11 @@ def _read(cache, name: str, categorical=()) -> pd.DataFrame:
 
     ann = cache if isinstance(cache, Annotations) else Annotations(cache)
     shards = derived_shards(ann.manifest["tables"], name)
-    names = sorted(shards, key=lambda s: min(shards[s][1], default=""))
+    names = _in_order(shards)
     excluded = set() if ann.all_documents else set(ann.excluded)
     if not names:
         return pd.DataFrame()
-    joined = ann.path / f"{name}.parquet" / f"all-{_digest(*names)}.parquet"
+    joined = ann.path / f"{name}.parquet" / _joined_name(names)
     table = None
     if joined.is_file():
         try:
