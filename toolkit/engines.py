@@ -231,10 +231,16 @@ def get_engine(engine=None, *, workers: int | None = None, scheduler=None) -> En
 # -- aggregations partition by partition ------------------------------------------------------------
 
 
-def _read_shard(path, columns):
+def _read_shard(path, columns, drop=()):
+    """A shard's rows, without the documents in ``drop`` (near-duplicates the cache leaves out)."""
     import pyarrow.parquet as pq
 
-    return pq.read_table(path, columns=columns).to_pandas()
+    if not drop:
+        return pq.read_table(path, columns=columns).to_pandas()
+    read = None if columns is None else list(dict.fromkeys(["doc_id", *columns]))
+    frame = pq.read_table(path, columns=read).to_pandas()
+    frame = frame[~frame["doc_id"].isin(drop)].reset_index(drop=True)
+    return frame if columns is None else frame[list(columns)]
 
 
 def _partition_job(job):
@@ -277,12 +283,19 @@ def map_partitions(ann, tables, func, *, engine=None, columns=None, **kwargs) ->
     list
         ``func``'s results, one per partition.
     """
+    from pathlib import Path
+
     names = [tables] if isinstance(tables, str) else list(tables)
     groups, by_docs = _shard_groups(ann, names)
     if len(groups) != len(by_docs):  # shards of the tables do not line up: read whole tables
         frames = {n: ann.read(n, columns=(columns or {}).get(n)) for n in names}
         return [func(frames, **kwargs)]
-    jobs = [(func, {n: (g[n], (columns or {}).get(n)) for n in names}, kwargs) for g in groups]
+    excluded = set() if ann.all_documents else set(ann.excluded)
+    jobs = []
+    for group in groups:
+        drop = sorted(excluded.intersection(ann.manifest["tables"][names[0]]["shards"][Path(group[names[0]]).name])) \
+            if excluded else []
+        jobs.append((func, {n: (group[n], (columns or {}).get(n), drop) for n in names}, kwargs))
     return get_engine(engine).run(_partition_job, jobs)
 
 

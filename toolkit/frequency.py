@@ -376,16 +376,45 @@ def _factorize(column: pd.Series):
 # reading a large tokens table
 
 
-def _read_shard(path, columns, dictionary, drop, downcast=False):
-    """One Parquet shard, text columns dictionary-encoded, without the documents in ``drop``."""
+def _holding(table, words, form: str, ignore_case: bool):
+    """The rows of a shard's documents that hold a token matching one of ``words`` (in ``form``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table[form]
+    hit = np.zeros(len(table), dtype=bool)
+    at = 0
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary_encode()
+        vocabulary = _Vocabulary(pd.Index(chunk.dictionary.to_pandas(), dtype=object).astype(str))
+        matched = np.zeros(len(chunk.dictionary), dtype=bool)
+        for word in words:
+            matched |= vocabulary.hits(word, ignore_case)
+        indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        hit[at:at + len(chunk)] = matched[indices] & chunk.is_valid().to_numpy(zero_copy_only=False)
+        at += len(chunk)
+    ids = table["doc_id"].cast(pa.large_string())
+    held = pc.unique(ids.filter(pa.array(hit)))
+    return table.filter(pc.is_in(ids, value_set=held))
+
+
+def _read_shard(path, columns, dictionary, drop, downcast=False, holding=None):
+    """One Parquet shard, text columns dictionary-encoded, without the documents in ``drop``
+    (and, with ``holding=(words, form, ignore_case)``, only the documents holding one of the words)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path, columns=columns, read_dictionary=dictionary)
+    read = columns if holding is None or columns is None or holding[1] in columns else [*columns, holding[1]]
+    table = pq.read_table(path, columns=read, read_dictionary=dictionary)
     if drop:
         table = table.filter(pc.invert(pc.is_in(table["doc_id"].cast(pa.large_string()),
                                                 value_set=pa.array(sorted(drop), pa.large_string()))))
+    if holding is not None:
+        table = _holding(table, *holding)
+        if read is not columns:
+            table = table.drop_columns([holding[1]])
     if downcast:
         for i, field in enumerate(table.schema):
             if pa.types.is_int64(field.type):
@@ -397,7 +426,7 @@ def _read_shard(path, columns, dictionary, drop, downcast=False):
 
 
 def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc_id", "token", "norm"),
-                downcast: bool = False) -> pd.DataFrame:
+                downcast: bool = False, holding=None, form: str = "norm", ignore_case: bool = True) -> pd.DataFrame:
     """Read the tokens table of an annotation cache compactly: only some columns, strings as categories.
 
     ``toolkit.Annotations(...).tokens`` turns every string into a Python-level ``str`` value and
@@ -420,6 +449,13 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
     downcast : bool
         Read whole-number columns (``sent_id``, ``position``, ``start``, ``end``) as ``int32``
         where every value fits: half the memory (a column with a larger value stays ``int64``).
+    holding : str or list of str, optional
+        Read only the documents holding one of these words or phrases (wildcards allowed; a
+        phrase by its first word): every occurrence of them, with whole documents around it, for
+        :func:`find_kwic`, :func:`find_collocates` (with ``corpus=``) and :func:`locate_terms`
+        (with ``lengths=``), without reading the rest of a large corpus.
+    form, ignore_case
+        The column ``holding`` is matched against, and whether case is ignored (as in :func:`find_kwic`).
 
     Returns
     -------
@@ -430,6 +466,7 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
     Examples
     --------
     >>> tokens = read_tokens(ann, columns=["doc_id", "sent_id", "position", "norm", "is_stop", "is_punct"])  # doctest: +SKIP
+    >>> ceasefire = read_tokens(ann, columns=["doc_id", "sent_id", "position", "norm"], holding="ceasefire")  # doctest: +SKIP
     """
     from concurrent.futures import ThreadPoolExecutor
     import os
@@ -450,15 +487,21 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
     dictionary = [c for c in categorical if c in names and (wanted is None or c in wanted)]
     excluded = set() if ann.all_documents else set(ann.excluded)
     jobs = [(path, excluded.intersection(shards[path.name])) for path in paths]  # filter only shards with one
+    held = None
+    if holding is not None:
+        if form not in names:
+            raise ValueError(f"the {table} table has no {form!r} column to find {holding!r} in")
+        held = ([w.split()[0] for w in _as_queries(holding)], form, ignore_case)
+        dictionary = list(dict.fromkeys([*dictionary, form])) if form in names else dictionary
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
-        tables = list(pool.map(lambda job: _read_shard(job[0], wanted, dictionary, job[1], downcast), jobs))
+        tables = list(pool.map(lambda job: _read_shard(job[0], wanted, dictionary, job[1], downcast, held), jobs))
     if downcast:  # a column that stayed int64 in one shard is int64 in every shard
         wide = {f.name for t in tables for f in t.schema if pa.types.is_int64(f.type)}
         tables = [t.cast(pa.schema([pa.field(f.name, pa.int64()) if f.name in wide else f for f in t.schema]))
                   for t in tables]
     frame = pa.concat_tables(tables, promote_options="default").unify_dictionaries().to_pandas()
     for column in dictionary:  # a shared vocabulary: codes of one column compare across shards
-        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
+        if column in frame.columns and not isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype("category")
     return frame
 
@@ -1274,6 +1317,7 @@ def find_collocates(
     repelled: bool = False,
     sort: str = "g2",
     ignore_case: bool = True,
+    corpus: pd.DataFrame | None = None,
     id_column: str = "doc_id",
 ) -> pd.DataFrame:
     """Words that occur near a node word or phrase more often than chance (collocates).
@@ -1309,6 +1353,11 @@ def find_collocates(
         Column to sort by, descending.
     ignore_case : bool
         Match the node case-insensitively.
+    corpus : pandas.DataFrame, optional
+        The whole corpus's term counts (:func:`count_terms` without ``by``: ``term``, ``count``,
+        ``total``), for ``c1`` and ``n`` when ``tokens`` holds only some documents (every one
+        holding the node: :func:`read_tokens` with ``holding=node``). Each collocate listed must
+        be in it: count it with the same ``form``, punctuation and stopword settings.
 
     Returns
     -------
@@ -1382,6 +1431,10 @@ def find_collocates(
     o11 = np.bincount(stream.codes[index], minlength=n_terms)
     o11_left = np.bincount(stream.codes[index[side_left]], minlength=n_terms)
     c1 = stream.term_counts
+    if corpus is not None:  # the tokens are some documents: c1 and n from the whole corpus's counts
+        totals = corpus.groupby("term", sort=False, observed=True)["count"].sum()
+        c1 = totals.reindex(stream.vocab).to_numpy(dtype=float, na_value=np.nan)
+        n = int(corpus["total"].iloc[0]) if len(corpus) else n
     table = pd.DataFrame({
         "collocate": stream.vocab.to_numpy(),
         "count": o11, "left": o11_left, "right": o11 - o11_left,
@@ -1390,6 +1443,10 @@ def find_collocates(
     if stream.stop_terms is not None:
         table = table[~stream.stop_terms]
     table = table[table["count"] >= max(min_count, 1)].copy()
+    missing = table["collocate_total"].isna()
+    if missing.any():
+        raise ValueError(f"{table['collocate'][missing].iloc[0]!r} is near the node but not in corpus=: count the "
+                         "corpus with the same form, punctuation and stopword settings")
     o, r, c = table["count"], table["window_total"], table["collocate_total"]
     table["expected"] = measures.expected_count(r, c, n)
     if not repelled:
@@ -1585,6 +1642,7 @@ def locate_terms(
     terms,
     *,
     documents: pd.DataFrame | None = None,
+    lengths: pd.DataFrame | None = None,
     form: str = "norm",
     ignore_case: bool = True,
     id_column: str = "doc_id",
@@ -1603,6 +1661,10 @@ def locate_terms(
         Words or phrases (wildcards allowed).
     documents : pandas.DataFrame, optional
         For the date order and the ``date`` column; without it documents run in ``doc_id`` order.
+    lengths : pandas.DataFrame, optional
+        Words per document of the whole corpus (:func:`toolkit.read_lengths`: ``doc_id``,
+        ``words``), when ``tokens`` holds only some documents (every one holding a term:
+        :func:`read_tokens` with ``holding=terms``): places are counted over every document.
     form, ignore_case
         As in :func:`find_kwic`.
 
@@ -1627,6 +1689,22 @@ def locate_terms(
     order = np.lexsort((found, which))
     found, which = found[order], which[order]
     index = stream.corpus_index(found)
+    if lengths is not None:  # some documents: each one's first word placed among every document's words
+        words = lengths.set_index(id_column)["words"]
+        if documents is not None and date_column in documents.columns:
+            dated = documents.sort_values([date_column, id_column], kind="stable")[id_column]
+            ids = pd.Index(dated).append(words.index.difference(dated).sort_values())
+        else:
+            ids = words.index.sort_values()
+        words = words.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+        offset = pd.Series(np.cumsum(words) - words, index=ids)
+        hit_ids = np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]]
+        first = np.searchsorted(stream.doc, stream.doc[found], side="left")
+        start = offset.reindex(hit_ids)
+        if start.isna().any():
+            raise ValueError(f"{start.index[start.isna()][0]!r} has tokens but no row in lengths")
+        index = start.to_numpy(dtype=np.int64) + (found - first)
+        n = int(words.sum())
     out = pd.DataFrame({
         "term": pd.array(np.asarray(queries, dtype=object)[which], dtype=str),
         id_column: pd.array(np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]], dtype=str),
