@@ -56,7 +56,7 @@ from .frequency import (
     select_top_terms,
 )
 # -- counts kept beside the cache
-from .counts import read_lengths, read_terms, read_text_counts
+from .counts import count_kept_ngrams, read_lengths, read_terms, read_text_counts
 # -- frequency plots and explorer
 from .plots import plot_dispersion, plot_keyness, plot_top_terms, plot_trends
 from .widgets import FrequencyExplorer, explore_frequencies
@@ -124,6 +124,7 @@ from .engines import (
     DaskEngine,
     Engine,
     LocalEngine,
+    count_ngrams_by_partition,
     count_pairs_by_partition,
     count_terms_by_partition,
     get_engine,

@@ -722,7 +722,7 @@ def _reuse(out: Path, run_key: str, source: Path, listed: dict, lock_wait: float
             if old.get("annotated") or old.get("read"):  # record that this run read and annotated nothing
                 old = {**old, "annotated": 0, "read": 0}
                 _write_manifest(out, old)
-            _sweep(out, old["tables"])  # what a killed run left behind
+            _sweep(out, old)  # what a killed run left behind
             from .prepare import sweep_stages
 
             sweep_stages(out)
@@ -993,7 +993,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         "tables": new_tables,
     }
     _write_manifest(out, manifest)
-    _sweep(out, new_tables)
+    _sweep(out, manifest)
     return manifest
 
 
@@ -1008,7 +1008,7 @@ def _frame_digest(table: pd.DataFrame) -> str:
     return _sha(list(table.columns), hashlib.sha1(values.tobytes()).hexdigest())
 
 
-def _sweep(out: Path, tables: dict):
+def _sweep(out: Path, manifest: dict):
     """Delete shard files the manifest does not list (superseded, or left by a killed run).
 
     The counts derived from the cache's shards (:mod:`toolkit.counts`) go with their shard. They
@@ -1017,11 +1017,12 @@ def _sweep(out: Path, tables: dict):
     """
     from .counts import DERIVED_TABLES, kept_files
 
+    tables = manifest["tables"]
     for name in TABLES + DERIVED_TABLES:
         folder = out / f"{name}.parquet"
         if not folder.is_dir():
             continue
-        listed = kept_files(tables, name) if name in DERIVED_TABLES else set(tables.get(name, {}).get("shards", {}))
+        listed = kept_files(manifest, name) if name in DERIVED_TABLES else set(tables.get(name, {}).get("shards", {}))
         for path in folder.iterdir():
             if path.name not in listed and not _written_by_a_live_process(path.name):
                 with contextlib.suppress(OSError):

@@ -45,6 +45,7 @@ __all__ = [
     "get_engine",
     "map_partitions",
     "count_terms_by_partition",
+    "count_ngrams_by_partition",
     "count_pairs_by_partition",
     "ENGINES",
 ]
@@ -296,7 +297,11 @@ def map_partitions(ann, tables, func, *, engine=None, columns=None, **kwargs) ->
         drop = sorted(excluded.intersection(ann.manifest["tables"][names[0]]["shards"][Path(group[names[0]]).name])) \
             if excluded else []
         jobs.append((func, {n: (group[n], (columns or {}).get(n), drop) for n in names}, kwargs))
-    return get_engine(engine).run(_partition_job, jobs)
+    runner = get_engine(engine)
+    if isinstance(runner, LocalEngine):  # forked processes once the shards hold enough to pay for them
+        size = sum(os.path.getsize(group[n]) for group in groups for n in names)
+        return runner.run(_partition_job, jobs, workers=runner.workers_for(len(jobs), size))
+    return runner.run(_partition_job, jobs)
 
 
 def _terms_partition(frames, *, by, documents, options, totals):
@@ -336,19 +341,30 @@ def count_terms_by_partition(ann, *, by=None, documents: pd.DataFrame | None = N
     pandas.DataFrame
         One row per group and term: as :func:`toolkit.count_terms`.
     """
-    from . import measures
-    from .frequency import _PER, _rank, count_terms
+    from .frequency import count_terms
 
     if by is not None and documents is None:
         documents = ann.read("documents").drop(columns=["text"], errors="ignore")
     totals = bool(options.get("drop_stopwords"))
     parts = map_partitions(ann, "tokens", _terms_partition, engine=engine, by=by, documents=documents,
                            options=options, totals=totals)
+    if not sum(len(c) for c, _ in parts):
+        return count_terms(ann.read("tokens").iloc[:0], by=by, documents=documents, min_count=min_count, **options)
+    return _combine_counts(parts, min_count=min_count)
+
+
+def _combine_counts(parts, *, min_count: int) -> pd.DataFrame:
+    """A counts table (as :func:`toolkit.count_terms` makes) from partial counts of whole documents.
+
+    ``parts``: per partition, ``(counted, sizes)``: the group columns, ``term``, ``count``,
+    ``doc_freq``; each group's ``total`` and ``n_docs``. Sums, then ``per_10k`` and ``rank``.
+    """
+    from . import measures
+    from .frequency import _PER, _rank
+
     counted = pd.concat([c for c, _ in parts], ignore_index=True)
     sizes = pd.concat([s for _, s in parts], ignore_index=True)
     group = list(counted.columns[:list(counted.columns).index("term")])
-    if not len(counted):
-        return count_terms(ann.read("tokens").iloc[:0], by=by, documents=documents, min_count=min_count, **options)
     if group:
         sums = counted.groupby(group + ["term"], sort=False, dropna=False)[["count", "doc_freq"]].sum().reset_index()
         size = sizes.groupby(group, sort=False, dropna=False)[["total", "n_docs"]].sum().reset_index()
@@ -370,6 +386,105 @@ def count_terms_by_partition(ann, *, by=None, documents: pd.DataFrame | None = N
     out["rank"] = _rank(out, group)
     out.columns = pd.Index(list(out.columns), dtype=parts[0][0].columns.dtype)  # as count_terms makes them
     return out
+
+
+def _ngrams_partition(frames, *, n, by, documents, options, words):
+    from .frequency import _stop_mask, count_ngrams, count_terms
+
+    tokens = frames["tokens"]
+    form = options.get("form", "norm")
+    whole = count_terms(tokens, by=by, documents=documents, form=form, top=1,
+                        drop_punctuation=options.get("drop_punctuation", True))
+    group = list(whole.columns[:list(whole.columns).index("term")])
+    sizes = whole.drop_duplicates(group)[group + ["total", "n_docs"]] if group else whole.iloc[:1][["total", "n_docs"]]
+    if words is not None:  # only n-grams of these words can reach the top: every other word counts as a stopword
+        stop = _stop_mask(tokens, form, options.get("drop_stopwords", False)) | ~tokens[form].isin(words).to_numpy()
+        tokens = tokens.assign(is_stop=stop)
+        options = {**options, "drop_stopwords": True}
+    counted = count_ngrams(tokens, n, by=by, documents=documents, **options)
+    return counted[group + ["term", "count", "doc_freq"]], sizes
+
+
+def count_ngrams_by_partition(ann, n: int = 2, *, by=None, documents: pd.DataFrame | None = None,
+                              min_count: int = 1, top: int | None = None, corpus: pd.DataFrame | None = None,
+                              engine=None, **options) -> pd.DataFrame:
+    """:func:`toolkit.count_ngrams` of a cached tokens table, counted partition by partition.
+
+    Each partition (a batch of whole documents) is counted on the engine and the partial counts
+    summed, as in :func:`count_terms_by_partition`. With ``top`` (and no ``by``), only the n-grams
+    that can reach the top are counted: an n-gram seen ``c`` times has each of its words seen at
+    least ``c`` times in the corpus, so with a threshold ``T`` the n-grams of words seen ``T``
+    times or more (``corpus``) are counted exactly and every other n-gram is seen fewer than ``T``
+    times. When ``top`` of those counted reach ``T``, the list is exact; otherwise ``T`` is lowered
+    and the partitions counted again. A large corpus's top 20 come from a few hundred frequent
+    words. The result equals ``count_ngrams(tokens, n, ...)`` of the whole table row for row.
+
+    Parameters
+    ----------
+    ann : toolkit.Annotations
+        The cache.
+    n, by, documents, min_count, top, **options
+        As in :func:`toolkit.count_ngrams` (``form``, ``drop_stopwords``, ``drop_punctuation``).
+    corpus : pandas.DataFrame, optional
+        Each word's count in the corpus (:func:`toolkit.count_terms` without ``by``: ``term``,
+        ``count``), used with ``top``; by default counted from :func:`toolkit.read_terms`.
+    engine : str or Engine, optional
+        See :func:`get_engine`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and n-gram: as :func:`toolkit.count_ngrams`.
+
+    Examples
+    --------
+    >>> bigrams = count_ngrams_by_partition(ann, 2, drop_stopwords=True, top=20)  # doctest: +SKIP
+    """
+    from .frequency import count_ngrams
+
+    if by is not None and documents is None:
+        documents = ann.read("documents").drop(columns=["text"], errors="ignore")
+    columns = {"tokens": ["doc_id", "sent_id", "position", options.get("form", "norm"), "is_stop", "is_punct"]}
+
+    def counted(words):
+        parts = map_partitions(ann, "tokens", _ngrams_partition, engine=engine, columns=columns, n=n, by=by,
+                               documents=documents, options=options, words=words)
+        if not sum(len(c) for c, _ in parts):
+            return count_ngrams(ann.read("tokens").iloc[:0], n, by=by, documents=documents, min_count=min_count,
+                                **options)
+        return _combine_counts(parts, min_count=min_count)
+
+    floor = max(int(min_count), 1)
+    if top is None or by is not None:
+        table = counted(None)
+    else:
+        if corpus is None:
+            from .counts import read_terms
+            from .frequency import count_terms
+
+            corpus = count_terms(read_terms(ann), form=options.get("form", "norm"))
+        word_counts = corpus.groupby("term", observed=True)["count"].sum()
+        ranked = np.sort(word_counts.to_numpy())[::-1]
+        threshold = max(floor, int(ranked[min(len(ranked) - 1, 20 * int(top))]) if len(ranked) else floor)
+        while True:
+            exact = threshold <= floor
+            table = counted(None if exact else set(word_counts.index[word_counts.to_numpy() >= threshold]))
+            if exact:
+                break
+            if len(table) >= top:
+                at_cut = int(table["count"].iloc[top - 1])  # sorted by count, descending
+                if at_cut >= threshold:
+                    break
+                threshold = max(at_cut, floor)
+            else:
+                threshold = max(threshold // 8, floor)
+    if top is not None and len(table):
+        group = list(table.columns[:list(table.columns).index("term")])
+        # the count at the cut of each group (rows are sorted by group, then count descending); ties kept
+        cut = table.groupby(group, sort=False)["count"].transform(lambda c: c.iloc[min(len(c), top) - 1]) \
+            if group else table["count"].iloc[min(len(table), top) - 1]
+        table = table[table["count"] >= cut].reset_index(drop=True)
+    return table
 
 
 _EVERY = "\x00every-unit"  # in every unit with a mention: its pairs carry each actor's count of units

@@ -1726,6 +1726,7 @@ def measure_dispersion(
     *,
     by="doc_id",
     documents: pd.DataFrame | None = None,
+    lengths: pd.DataFrame | None = None,
     form: str = "norm",
     ignore_case: bool = True,
     id_column: str = "doc_id",
@@ -1750,6 +1751,10 @@ def measure_dispersion(
         The parts (as ``by`` in :func:`count_terms`): ``"doc_id"`` by default, or ``"month"``, ...
     documents : pandas.DataFrame, optional
         Needed for periods and document columns.
+    lengths : pandas.DataFrame, optional
+        Words and tokens per document of the whole corpus (:func:`toolkit.read_lengths`), when a
+        tokens table holds only some documents (every one holding a term: :func:`read_tokens`
+        with ``holding=terms``): the parts and their sizes are those of every document.
     form, ignore_case, id_column, date_column, count_column
         As in :func:`find_kwic` and :func:`count_terms`.
 
@@ -1778,6 +1783,17 @@ def measure_dispersion(
         sizes = np.bincount(codes[words], minlength=n_parts).astype(float)
         part = codes[stream.rows][found]  # the part of each match
         times = np.ones(len(found))
+        if lengths is not None:  # some documents: the parts and their sizes from every document with tokens
+            every = lengths[lengths["tokens"] > 0] if "tokens" in lengths.columns else lengths
+            every_codes, every_ids = _factorize(every[id_column].astype(str))
+            codes, _, values = _group_codes(every, by, documents, every_codes, every_ids, id_column=id_column,
+                                            date_column=date_column)
+            n_parts = len(values)
+            sizes = np.bincount(codes, weights=every["words"].to_numpy(dtype=float), minlength=n_parts)
+            at = pd.Index(every_ids).get_indexer(np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]])
+            if (at < 0).any():
+                raise ValueError("a document with tokens has no row in lengths")
+            part = codes[at]
     else:  # counts per document and term: each matching row adds its count to its part
         queries = _as_queries(terms)
         rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case, keep=words)
@@ -1803,6 +1819,7 @@ def count_trends(
     documents: pd.DataFrame,
     period: str = "M",
     by: str | None = None,
+    lengths: pd.DataFrame | None = None,
     form: str = "norm",
     ignore_case: bool = True,
     drop_punctuation: bool = True,
@@ -1830,6 +1847,11 @@ def count_trends(
         ``Y``).
     by : str, optional
         A document column to split each trend by (``"outlet"``).
+    lengths : pandas.DataFrame, optional
+        Words per document of the whole corpus (:func:`toolkit.read_lengths`: ``doc_id``,
+        ``words``), when ``tokens`` holds only some documents (every one holding a term:
+        :func:`read_tokens` with ``holding=terms``): ``words`` and ``documents`` per period count
+        every document.
     form, ignore_case, drop_punctuation
         As in :func:`find_kwic` and :func:`count_terms`.
     id_column, date_column, count_column : str
@@ -1867,6 +1889,12 @@ def count_trends(
         rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case, keep=keep)
         hit_doc, hit_count = doc_codes[rows], weights[rows]
         doc_uniques = pd.Index(doc_uniques.astype(str))
+    if lengths is not None:  # some documents: the words of every document, the hits placed among them
+        every = pd.Index(lengths[id_column].astype(str))
+        hit_doc = every.get_indexer(np.asarray(doc_uniques.astype(str), dtype=object)[hit_doc])
+        if (hit_doc < 0).any():
+            raise ValueError("a document with tokens has no row in lengths")
+        doc_uniques, doc_words = every, lengths["words"].to_numpy(dtype=np.int64)
     missing = doc_uniques.difference(docs.index)
     if len(missing):
         raise ValueError(f"{len(missing)} doc_id(s) in tokens are not in documents, e.g. {missing[0]!r}")
