@@ -40,7 +40,7 @@ import pandas as pd
 __all__ = ["read_terms", "read_lengths", "read_text_counts", "count_kept_ngrams", "DERIVED_TABLES", "derived_shards",
            "kept_files"]
 
-DERIVED_TABLES = ("terms", "lengths", "text_counts", "bigrams", "trigrams")
+DERIVED_TABLES = ("terms", "lengths", "text_counts", "bigrams", "trigrams", "positions")
 """Tables derived from the cache's shards (annotate sweeps them with their source shards)."""
 _COLUMNS = ["doc_id", "sent_id", "norm", "is_stop", "is_punct"]
 
@@ -96,12 +96,18 @@ def _derive(out: Path, source: str, targets: dict, drop=()):
     missing = {name: path for name, path in paths.items() if not path.is_file()}
     if not missing:
         return
-    columns = _COLUMNS + (["position"] if set(missing) & set(_NGRAM_TABLES) else [])
+    columns = _COLUMNS + (["position"] if set(missing) & {*_NGRAM_TABLES, "positions"} else []) \
+        + (["start", "end"] if "positions" in missing else [])
     tokens = pq.read_table(out / "tokens.parquet" / source, columns=columns).to_pandas()
     for name, path in missing.items():
         kept = tokens[~tokens["doc_id"].isin(drop)] if drop and name in _NGRAM_TABLES else tokens
         path.parent.mkdir(exist_ok=True)
-        _write_parquet(_derived_frame(name, kept), path)
+        if name == "positions":
+            from .positions import index_positions, write_positions
+
+            write_positions(index_positions(kept), path)
+        else:
+            _write_parquet(_derived_frame(name, kept), path)
 
 
 def derived_shards(manifest: dict, name: str) -> dict:

@@ -1542,6 +1542,13 @@ def find_kwic(
     if hasattr(documents, "read_metadata"):  # an annotation cache: the texts of the lines shown only
         cache, documents = documents, documents.read_metadata()
     queries = _as_queries(query)
+    if _is_cache(tokens):
+        out, total = _kwic_in_cache(tokens, documents, queries, width=width, unit=unit, form=form,
+                                    ignore_case=ignore_case, columns=columns, n=n, id_column=id_column,
+                                    date_column=date_column)
+        return _cut_lines(out, total, cache if cache is not None else tokens, documents, id_column=id_column,
+                          text_column=text_column, from_cache=cache is not None or documents is None
+                          or text_column not in documents.columns)
     stream = _Stream(tokens, form=form, id_column=id_column, queries=queries, ignore_case=ignore_case)
     first, lengths, _ = stream.find_all(queries, ignore_case=ignore_case)
     order = np.argsort(first, kind="stable")
@@ -1574,14 +1581,69 @@ def find_kwic(
     out = out.sort_values(sort, kind="stable").reset_index(drop=True)
     if n is not None:
         out = out.head(max(int(n), 0))
+    return _cut_lines(out, total, cache if cache is not None else documents, documents, id_column=id_column,
+                      text_column=text_column, from_cache=cache is not None)
+
+
+def _is_cache(table) -> bool:
+    """Whether a table argument is an annotation cache (toolkit.Annotations) rather than a DataFrame."""
+    return hasattr(table, "read_metadata")
+
+
+def _kwic_in_cache(ann, documents, queries, *, width, unit, form, ignore_case, columns, n, id_column, date_column):
+    """find_kwic's lines (before the text is cut) from the positions kept beside a cache."""
+    from .positions import find_occurrences
+
+    if form != "norm":
+        raise ValueError("the positions kept beside the cache are of the norm form: pass the tokens table")
+    found = find_occurrences(ann, queries, ignore_case=ignore_case, adjacent="position")
+    docs = _documents_by_id(documents, id_column)
+    doc_ids = found["doc_id"].to_numpy(dtype=object)
+    out = pd.DataFrame({id_column: pd.array(doc_ids, dtype=str)})
+    out[date_column] = docs[date_column].reindex(doc_ids).to_numpy() if date_column in docs.columns else pd.NaT
+    for column in columns:
+        out[column] = docs[column].reindex(doc_ids).to_numpy()
+    for column in ("sent_id", "position", "start", "end"):
+        out[column] = found[column].to_numpy(dtype=np.int64)
+    out["_last"] = found["last_position"].to_numpy(dtype=np.int64)
+    total = len(out)
+    sort = [c for c in (date_column, id_column, "position") if c in out.columns]
+    out = out.sort_values(sort, kind="stable").reset_index(drop=True)
+    if n is not None:
+        out = out.head(max(int(n), 0))
+    last = out.pop("_last").to_numpy()
+    if unit in ("chars", "characters"):
+        out["_left"] = np.maximum(out["start"].to_numpy() - width, 0)
+        out["_right"] = out["end"].to_numpy() + width
+    elif unit == "tokens":  # width tokens either side, clipped to the document: its tokens' offsets
+        shown = sorted(set(out[id_column].astype(str)))
+        spans = ann.read("tokens", columns=[id_column, "position", "start", "end"], ids=shown) if shown else \
+            pd.DataFrame({id_column: [], "position": [], "start": [], "end": []})
+        spans = spans.sort_values([id_column, "position"], kind="stable")
+        ids = spans[id_column].astype(str).to_numpy(dtype=object)
+        first_row = pd.Series(np.arange(len(ids)), index=ids).groupby(level=0).min()
+        n_tokens = pd.Series(ids).value_counts()
+        at = first_row.reindex(out[id_column].astype(str)).to_numpy(dtype=np.int64)
+        count = n_tokens.reindex(out[id_column].astype(str)).to_numpy(dtype=np.int64)
+        position = out["position"].to_numpy(dtype=np.int64)
+        out["_left"] = spans["start"].to_numpy(dtype=np.int64)[at + np.maximum(position - width, 0)]
+        out["_right"] = spans["end"].to_numpy(dtype=np.int64)[at + np.minimum(last + width, count - 1)]
+    else:
+        raise ValueError("unit must be 'tokens' or 'chars'")
+    return out, total
+
+
+def _cut_lines(out, total, texts_from, documents, *, id_column, text_column, from_cache):
+    """Cut each line's left context, match and right context from its article's text."""
     # each document's text fetched once; slices cut per line shown
     doc_ids = out[id_column].to_numpy(dtype=object)
     unique_docs, which = np.unique(doc_ids.astype(str), return_inverse=True) if len(doc_ids) else (np.array([], dtype=object), np.zeros(0, np.int64))
-    if cache is not None and len(unique_docs):
-        texts = cache.read("documents", columns=[id_column, text_column], ids=list(unique_docs))
+    if from_cache and len(unique_docs):
+        texts = texts_from.read("documents", columns=[id_column, text_column], ids=list(unique_docs))
         texts = texts.set_index(id_column)[text_column].reindex(unique_docs).tolist()
     else:
-        texts = docs[text_column].reindex(unique_docs).tolist() if cache is None else []
+        docs = _documents_by_id(documents, id_column)
+        texts = docs[text_column].reindex(unique_docs).tolist() if not from_cache else []
     starts_, ends_ = out["start"].to_numpy(), out["end"].to_numpy()
     left_start, right_end = out.pop("_left").to_numpy(), out.pop("_right").to_numpy()
     left = [texts[w][a:b] for w, a, b in zip(which, left_start, starts_)]
@@ -1637,6 +1699,18 @@ def _hits(tokens, terms, *, documents, form, ignore_case, id_column, date_column
     return stream, queries, found, which
 
 
+def _word_offsets(lengths: pd.DataFrame, documents, *, id_column: str, date_column: str):
+    """Each document's first word's place in the corpus read in date order (then ``doc_id``), and the words in all."""
+    words = lengths.set_index(id_column)["words"]
+    if documents is not None and date_column in documents.columns:
+        dated = documents.sort_values([date_column, id_column], kind="stable")[id_column]
+        ids = pd.Index(dated).append(words.index.difference(dated).sort_values())
+    else:
+        ids = words.index.sort_values()
+    words = words.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    return pd.Series(np.cumsum(words) - words, index=ids), int(words.sum())
+
+
 def locate_terms(
     tokens: pd.DataFrame,
     terms,
@@ -1655,8 +1729,9 @@ def locate_terms(
 
     Parameters
     ----------
-    tokens : pandas.DataFrame
-        One row per token.
+    tokens : pandas.DataFrame or toolkit.Annotations
+        One row per token; or the annotation cache, whose positions (kept beside it,
+        :func:`toolkit.find_occurrences`) give the occurrences without reading the tokens.
     terms : str or list of str
         Words or phrases (wildcards allowed).
     documents : pandas.DataFrame, optional
@@ -1683,33 +1758,41 @@ def locate_terms(
     >>> locate_terms(tokens, "war")["corpus_position"].tolist()
     [0.0, 1.0]
     """
-    stream, queries, found, which = _hits(tokens, terms, documents=documents, form=form, ignore_case=ignore_case,
-                                          id_column=id_column, date_column=date_column)
-    n = stream.total
-    order = np.lexsort((found, which))
-    found, which = found[order], which[order]
-    index = stream.corpus_index(found)
-    if lengths is not None:  # some documents: each one's first word placed among every document's words
-        words = lengths.set_index(id_column)["words"]
-        if documents is not None and date_column in documents.columns:
-            dated = documents.sort_values([date_column, id_column], kind="stable")[id_column]
-            ids = pd.Index(dated).append(words.index.difference(dated).sort_values())
-        else:
-            ids = words.index.sort_values()
-        words = words.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
-        offset = pd.Series(np.cumsum(words) - words, index=ids)
+    if _is_cache(tokens):  # the positions kept beside the cache: each occurrence's word in its document
+        from .counts import read_lengths
+        from .positions import find_occurrences
+
+        if form != "norm":
+            raise ValueError("the positions kept beside the cache are of the norm form: pass the tokens table")
+        queries = _as_queries(terms)
+        found = find_occurrences(tokens, queries, ignore_case=ignore_case, adjacent="word")
+        lengths = read_lengths(tokens, documents=documents) if lengths is None else lengths
+        hit_ids = found[id_column].to_numpy(dtype=object)
+        which, in_doc = found["query"].to_numpy(dtype=np.int64), found["word"].to_numpy(dtype=np.int64)
+        sent, position = found["sent_id"].to_numpy(dtype=np.int64), found["position"].to_numpy(dtype=np.int64)
+    else:
+        stream, queries, found, which = _hits(tokens, terms, documents=documents, form=form, ignore_case=ignore_case,
+                                              id_column=id_column, date_column=date_column)
+        n = stream.total
+        order = np.lexsort((found, which))
+        found, which = found[order], which[order]
+        index = stream.corpus_index(found)
         hit_ids = np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]]
-        first = np.searchsorted(stream.doc, stream.doc[found], side="left")
+        in_doc = found - np.searchsorted(stream.doc, stream.doc[found], side="left")
+        sent, position = stream.sent[found], stream.column(tokens, "position", found).astype(np.int64)
+    if lengths is not None:  # each document's first word placed among every document's words
+        offset, n = _word_offsets(lengths, documents, id_column=id_column, date_column=date_column)
         start = offset.reindex(hit_ids)
         if start.isna().any():
             raise ValueError(f"{start.index[start.isna()][0]!r} has tokens but no row in lengths")
-        index = start.to_numpy(dtype=np.int64) + (found - first)
-        n = int(words.sum())
+        index = start.to_numpy(dtype=np.int64) + in_doc
+        order = np.lexsort((index, which))  # by term, then in corpus order
+        index, which, hit_ids, sent, position = index[order], which[order], hit_ids[order], sent[order], position[order]
     out = pd.DataFrame({
         "term": pd.array(np.asarray(queries, dtype=object)[which], dtype=str),
-        id_column: pd.array(np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]], dtype=str),
-        "sent_id": stream.sent[found],
-        "position": stream.column(tokens, "position", found).astype(np.int64),
+        id_column: pd.array(hit_ids, dtype=str),
+        "sent_id": sent,
+        "position": position,
         "corpus_index": index,
         "corpus_position": index / max(n - 1, 1),
     })
@@ -1742,9 +1825,11 @@ def measure_dispersion(
 
     Parameters
     ----------
-    tokens : pandas.DataFrame
+    tokens : pandas.DataFrame or toolkit.Annotations
         One row per token; or, for single words, one row per document and term with a
-        ``count_column`` (:func:`toolkit.read_terms`): the same table, without a pass over the tokens.
+        ``count_column`` (:func:`toolkit.read_terms`): the same table, without a pass over the
+        tokens; or the annotation cache, whose positions (:func:`toolkit.find_occurrences`) give
+        the occurrences of words and phrases without reading the tokens.
     terms : str or list of str
         Words or phrases.
     by : str or list of str
@@ -1771,6 +1856,19 @@ def measure_dispersion(
     >>> measure_dispersion(tokens, "war")[["term", "range", "dp"]].values.tolist()
     [['war', 1, 0.5]]
     """
+    if _is_cache(tokens):  # the occurrences from the positions kept beside the cache, the parts from its lengths
+        from .counts import read_lengths
+        from .positions import find_occurrences
+
+        if form != "norm":
+            raise ValueError("the positions kept beside the cache are of the norm form: pass the tokens table")
+        queries = _as_queries(terms)
+        found = find_occurrences(tokens, queries, ignore_case=ignore_case, adjacent="word")
+        lengths = read_lengths(tokens, documents=documents) if lengths is None else lengths
+        which, times = found["query"].to_numpy(dtype=np.int64), np.ones(len(found))
+        n_parts, sizes, part = _parts_of(lengths, found[id_column].to_numpy(dtype=object), by=by, documents=documents,
+                                         id_column=id_column, date_column=date_column)
+        return _dispersion_table(queries, which, part, times, n_parts, sizes)
     weights, form = _weights(tokens, count_column, form)
     words = ~_punct_mask(tokens)
     doc_codes, doc_uniques = _factorize(tokens[id_column])
@@ -1784,21 +1882,31 @@ def measure_dispersion(
         part = codes[stream.rows][found]  # the part of each match
         times = np.ones(len(found))
         if lengths is not None:  # some documents: the parts and their sizes from every document with tokens
-            every = lengths[lengths["tokens"] > 0] if "tokens" in lengths.columns else lengths
-            every_codes, every_ids = _factorize(every[id_column].astype(str))
-            codes, _, values = _group_codes(every, by, documents, every_codes, every_ids, id_column=id_column,
-                                            date_column=date_column)
-            n_parts = len(values)
-            sizes = np.bincount(codes, weights=every["words"].to_numpy(dtype=float), minlength=n_parts)
-            at = pd.Index(every_ids).get_indexer(np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]])
-            if (at < 0).any():
-                raise ValueError("a document with tokens has no row in lengths")
-            part = codes[at]
+            n_parts, sizes, part = _parts_of(lengths, np.asarray(stream.doc_ids, dtype=object)[stream.doc_code[found]],
+                                             by=by, documents=documents, id_column=id_column, date_column=date_column)
     else:  # counts per document and term: each matching row adds its count to its part
         queries = _as_queries(terms)
         rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case, keep=words)
         sizes = np.bincount(codes[words], weights=weights[words], minlength=n_parts).astype(float)
         part, times = codes[rows], weights[rows].astype(float)
+    return _dispersion_table(queries, which, part, times, n_parts, sizes)
+
+
+def _parts_of(lengths: pd.DataFrame, match_ids, *, by, documents, id_column: str, date_column: str):
+    """The parts of every document with tokens (``lengths``), their sizes in words, and the part of each match."""
+    every = lengths[lengths["tokens"] > 0] if "tokens" in lengths.columns else lengths
+    every_codes, every_ids = _factorize(every[id_column].astype(str))
+    codes, _, values = _group_codes(every, by, documents, every_codes, every_ids, id_column=id_column,
+                                    date_column=date_column)
+    sizes = np.bincount(codes, weights=every["words"].to_numpy(dtype=float), minlength=len(values))
+    at = pd.Index(every_ids).get_indexer(match_ids)
+    if (at < 0).any():
+        raise ValueError("a document with tokens has no row in lengths")
+    return len(values), sizes, codes[at]
+
+
+def _dispersion_table(queries, which, part, times, n_parts: int, sizes) -> pd.DataFrame:
+    """measure_dispersion's table from each match's query and part."""
     matrix = np.zeros((len(queries), n_parts))
     np.add.at(matrix, (which, part), times)
     total = float(sizes.sum())
@@ -1835,9 +1943,11 @@ def count_trends(
 
     Parameters
     ----------
-    tokens : pandas.DataFrame
+    tokens : pandas.DataFrame or toolkit.Annotations
         One row per token; or, for single words, one row per document and term with a
-        ``count_column`` (:func:`toolkit.read_terms`): the same table, without a pass over the tokens.
+        ``count_column`` (:func:`toolkit.read_terms`): the same table, without a pass over the
+        tokens; or the annotation cache, whose positions (:func:`toolkit.find_occurrences`) give
+        the occurrences of words and phrases without reading the tokens.
     terms : str or list of str
         Words or phrases (wildcards allowed); a comma-separated string is split.
     documents : pandas.DataFrame
@@ -1875,26 +1985,40 @@ def count_trends(
     code = _period_code(period)
     docs = _documents_by_id(documents, id_column)
     queries = _as_queries(terms)
-    keep = ~_punct_mask(tokens) if drop_punctuation else None
-    weights, form = _weights(tokens, count_column, form)
-    if weights is None:
-        stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, queries=queries, ignore_case=ignore_case)
-        doc_uniques, doc_words = pd.Index(stream.doc_ids), stream.doc_words
-        found, _, which = stream.find_all(queries, ignore_case=ignore_case)
-        hit_doc, hit_count = stream.doc_code[found], np.ones(len(found), dtype=np.int64)
-    else:  # counts per document and term (single words)
-        doc_codes, doc_uniques = _factorize(tokens[id_column])
-        keep = np.ones(len(tokens), dtype=bool) if keep is None else keep
-        doc_words = np.bincount(doc_codes[keep], weights=weights[keep], minlength=len(doc_uniques)).astype(np.int64)
-        rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case, keep=keep)
-        hit_doc, hit_count = doc_codes[rows], weights[rows]
-        doc_uniques = pd.Index(doc_uniques.astype(str))
-    if lengths is not None:  # some documents: the words of every document, the hits placed among them
+    if _is_cache(tokens):  # the occurrences from the positions kept beside the cache, the words from its lengths
+        from .counts import read_lengths
+        from .positions import find_occurrences
+
+        if form != "norm":
+            raise ValueError("the positions kept beside the cache are of the norm form: pass the tokens table")
+        found = find_occurrences(tokens, queries, ignore_case=ignore_case,
+                                 adjacent="word" if drop_punctuation else "position")
+        hit_doc, doc_uniques = _factorize(found[id_column].astype(str))
+        which, hit_count = found["query"].to_numpy(dtype=np.int64), np.ones(len(found), dtype=np.int64)
+        lengths = read_lengths(tokens, documents=documents) if lengths is None else lengths
+    else:
+        keep = ~_punct_mask(tokens) if drop_punctuation else None
+        weights, form = _weights(tokens, count_column, form)
+        if weights is None:
+            stream = _Stream(tokens, form=form, id_column=id_column, keep=keep, queries=queries,
+                             ignore_case=ignore_case)
+            doc_uniques, doc_words = pd.Index(stream.doc_ids), stream.doc_words
+            found, _, which = stream.find_all(queries, ignore_case=ignore_case)
+            hit_doc, hit_count = stream.doc_code[found], np.ones(len(found), dtype=np.int64)
+        else:  # counts per document and term (single words)
+            doc_codes, doc_uniques = _factorize(tokens[id_column])
+            keep = np.ones(len(tokens), dtype=bool) if keep is None else keep
+            doc_words = np.bincount(doc_codes[keep], weights=weights[keep], minlength=len(doc_uniques)).astype(np.int64)
+            rows, which = _counted_matches(tokens, queries, form=form, ignore_case=ignore_case, keep=keep)
+            hit_doc, hit_count = doc_codes[rows], weights[rows]
+            doc_uniques = pd.Index(doc_uniques.astype(str))
+    if lengths is not None:  # some documents (or none): the words of every document, the hits placed among them
         every = pd.Index(lengths[id_column].astype(str))
         hit_doc = every.get_indexer(np.asarray(doc_uniques.astype(str), dtype=object)[hit_doc])
         if (hit_doc < 0).any():
             raise ValueError("a document with tokens has no row in lengths")
-        doc_uniques, doc_words = every, lengths["words"].to_numpy(dtype=np.int64)
+        doc_uniques = every
+        doc_words = lengths["words" if drop_punctuation else "tokens"].to_numpy(dtype=np.int64)
     missing = doc_uniques.difference(docs.index)
     if len(missing):
         raise ValueError(f"{len(missing)} doc_id(s) in tokens are not in documents, e.g. {missing[0]!r}")

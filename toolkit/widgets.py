@@ -55,9 +55,8 @@ class FrequencyExplorer:
     tokens, documents : pandas.DataFrame
         The tokens and documents tables (``documents`` may be the annotation cache: the
         concordance then reads only the texts of the lines it shows). ``tokens`` may be the
-        annotation cache too: each view then reads the tokens of the articles holding its terms
-        only (:func:`toolkit.read_tokens` with ``holding=``), and counts each period's words from
-        every article (:func:`toolkit.read_lengths`).
+        annotation cache too: each view then looks its terms up in the positions kept beside it
+        (:func:`toolkit.find_occurrences`) instead of reading every token.
     terms : str or list of str
         The default terms (words or phrases; a string is split at commas).
     period : str
@@ -73,9 +72,6 @@ class FrequencyExplorer:
     trends : pandas.DataFrame, optional
         The trends of ``terms`` per ``period`` when already counted (:func:`toolkit.count_trends`
         with the same tokens, terms and period): the first view shows them instead of counting again.
-    kwic : pandas.DataFrame, optional
-        The first view's concordance when already cut (:func:`toolkit.find_kwic` of ``terms`` with
-        the same ``width``, ``columns``, ``form`` and ``n=max_lines``), likewise.
 
     Attributes
     ----------
@@ -97,7 +93,7 @@ class FrequencyExplorer:
     """
 
     def __init__(self, tokens: pd.DataFrame, documents: pd.DataFrame, *, terms=("ceasefire",), period: str = "M",
-                 width: int = 8, max_lines: int = 20, columns=(), form: str = "norm", trends=None, kwic=None):
+                 width: int = 8, max_lines: int = 20, columns=(), form: str = "norm", trends=None):
         import ipywidgets as widgets
 
         from .frequency import _as_queries, _period_code
@@ -106,11 +102,6 @@ class FrequencyExplorer:
         if hasattr(documents, "read_metadata"):
             documents = documents.read_metadata()
         self.tokens, self.documents = tokens, documents
-        self.lengths = None
-        if hasattr(tokens, "read_metadata"):  # the cache: each view reads the articles holding its terms
-            from .counts import read_lengths
-
-            self.lengths = read_lengths(tokens, documents=documents)
         self.width, self.max_lines, self.form = width, max_lines, form
         self.columns = [c for c in columns if c in documents.columns]
         self.trends = pd.DataFrame()
@@ -130,7 +121,7 @@ class FrequencyExplorer:
                                     self.plot_output, self.table_output])
         self.terms_box.observe(self._on_change, names="value")
         self.period_box.observe(self._on_change, names="value")
-        self._counted = trends, kwic  # the first view's trends and lines, when the caller has them already
+        self._counted = trends  # the first view's trends, when the caller has counted them already
         self.update()
 
     def _on_change(self, change):
@@ -145,7 +136,7 @@ class FrequencyExplorer:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        from .frequency import _as_queries, _period_code, count_trends, find_kwic, read_tokens
+        from .frequency import _as_queries, _period_code, count_trends, find_kwic
         from .plots import plot_trends
 
         self._updating = True
@@ -166,20 +157,13 @@ class FrequencyExplorer:
             self.trends, self.kwic, self.kwic_total = pd.DataFrame(), pd.DataFrame(), 0
             self.message = "Type one or more words or phrases, separated by commas."
         else:
-            (counted, lines), self._counted = self._counted, (None, None)
-            tokens = self.tokens
-            if self.lengths is not None and (counted is None or lines is None):
-                tokens = read_tokens(self.tokens, columns=["doc_id", "sent_id", "position", self.form, "is_punct",
-                                                           "start", "end"], holding=queries, form=self.form,
-                                     downcast=True)
+            counted, self._counted = self._counted, None
             if counted is not None:
                 self.trends = counted
             else:
-                self.trends = count_trends(tokens, queries, documents=self.documents, period=code, form=self.form,
-                                           lengths=self.lengths)
-            if lines is None:
-                lines = find_kwic(tokens, self.texts, queries, width=self.width, columns=self.columns,
-                                  form=self.form, n=self.max_lines)  # only the lines shown are cut from the text
+                self.trends = count_trends(self.tokens, queries, documents=self.documents, period=code, form=self.form)
+            lines = find_kwic(self.tokens, self.texts, queries, width=self.width, columns=self.columns,
+                              form=self.form, n=self.max_lines)  # only the lines shown are cut from the text
             self.kwic_total = lines.attrs["total"]
             self.kwic = lines[["doc_id", "date", *self.columns, "left", "match", "right"]]
             self.figure = plot_trends(self.trends, period_label=label,
@@ -210,14 +194,14 @@ class FrequencyExplorer:
 
 def explore_frequencies(tokens: pd.DataFrame, documents: pd.DataFrame, *, terms=("ceasefire",), period: str = "M",
                         width: int = 8, max_lines: int = 20, columns=(), form: str = "norm",
-                        static: bool = True, trends=None, kwic=None) -> FrequencyExplorer:
+                        static: bool = True, trends=None) -> FrequencyExplorer:
     """A frequency explorer (type terms, pick a period), after a static view of its default.
 
     Parameters
     ----------
     tokens, documents : pandas.DataFrame or toolkit.Annotations
         The tokens and documents tables, or the annotation cache (see :class:`FrequencyExplorer`).
-    terms, period, width, max_lines, columns, form, trends, kwic
+    terms, period, width, max_lines, columns, form, trends
         As in :class:`FrequencyExplorer`.
     static : bool
         Display the default trend figure and KWIC table as plain outputs first (so the rendered
@@ -229,7 +213,7 @@ def explore_frequencies(tokens: pd.DataFrame, documents: pd.DataFrame, *, terms=
         Displayed as the live widget when it is the last value of a notebook cell.
     """
     explorer = FrequencyExplorer(tokens, documents, terms=terms, period=period, width=width,
-                                 max_lines=max_lines, columns=columns, form=form, trends=trends, kwic=kwic)
+                                 max_lines=max_lines, columns=columns, form=form, trends=trends)
     if static:
         explorer.show_static()
     return explorer

@@ -1,0 +1,193 @@
+"""Positions kept beside the annotation cache: where each word occurs, looked up by the word.
+
+A concordance line, a dispersion tick or a trend of a few words needs their occurrences only, but
+finding them in a tokens table means reading all of it (over 100 million rows at 100,000
+articles). Here each shard of the cache's tokens is turned once, the first time it is asked for,
+into an inverted index stored next to it (``positions``, the shard's name, swept with it): one row
+per word (token that is not punctuation), sorted by the word and written in small row groups with
+the word's range in each, so that reading one word's rows skips the rest of the file:
+
+``term`` (the ``norm`` form), ``doc_id``, ``sent_id``, ``position`` (among the document's tokens),
+``word`` (among the document's words, punctuation left out), ``start``, ``end``.
+
+:func:`find_occurrences` looks words and phrases up in it; :func:`toolkit.find_kwic`,
+:func:`toolkit.locate_terms` and :func:`toolkit.count_trends` take the cache in place of the tokens
+and use it (the same tables as from the tokens, row for row).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["find_occurrences"]
+
+_ROW_GROUP = 16_384
+_COLUMNS = ["term", "doc_id", "sent_id", "position", "word", "start", "end"]
+
+
+def index_positions(tokens: pd.DataFrame) -> pd.DataFrame:
+    """A tokens shard's words sorted by word: the ``positions`` table (see the module docstring)."""
+    punct = tokens["is_punct"].to_numpy(dtype=bool)
+    codes = pd.factorize(tokens["doc_id"])[0]
+    words = np.cumsum(~punct) - 1  # running count of words, then made relative to each document
+    first = np.zeros(len(codes), dtype=np.int64)
+    if len(codes):
+        change = np.flatnonzero(np.diff(codes)) + 1
+        starts = np.concatenate([[0], change])
+        before = np.concatenate([[0], np.cumsum(~punct)[starts[1:] - 1]])
+        first = np.repeat(before, np.diff(np.concatenate([starts, [len(codes)]])))
+    kept = tokens.loc[~punct, ["norm", "doc_id", "sent_id", "position", "start", "end"]]
+    frame = pd.DataFrame({
+        "term": kept["norm"].astype(str).to_numpy(dtype=object),
+        "doc_id": kept["doc_id"].astype(str).to_numpy(dtype=object),
+        "sent_id": kept["sent_id"].to_numpy(dtype=np.int64),
+        "position": kept["position"].to_numpy(dtype=np.int64),
+        "word": (words - first)[~punct].astype(np.int64),
+        "start": kept["start"].to_numpy(dtype=np.int64),
+        "end": kept["end"].to_numpy(dtype=np.int64),
+    })
+    order = np.argsort(frame["term"].to_numpy(dtype=str), kind="stable")  # documents and positions stay in order
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def write_positions(frame: pd.DataFrame, path):
+    """Write a ``positions`` shard: small row groups with statistics on ``term`` (atomic, as other shards)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .annotate import _write_parquet
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", use_dictionary=["term", "doc_id"], row_group_size=_ROW_GROUP,
+                   column_encoding={c: "DELTA_BINARY_PACKED" for c in ("sent_id", "position", "word", "start", "end")},
+                   write_statistics=["term"])
+    _write_parquet(None, path, sink.getvalue().to_pybytes())
+
+
+def _word_filter(word: str, ignore_case: bool):
+    """A Parquet filter on ``term`` for one query word, and a test of the terms it lets through."""
+    import pyarrow.compute as pc
+
+    word = word.lower() if ignore_case else word  # norms are lower case
+    cut = min([i for i, ch in enumerate(word) if ch in "*?["] or [len(word)])
+    if cut == len(word):
+        return pc.field("term") == word, None
+    prefix = word[:cut]
+    pattern = re.compile(fnmatch.translate(word), re.DOTALL)
+    test = (lambda term: bool(pattern.match(term.lower()))) if ignore_case else (lambda term: bool(pattern.match(term)))
+    if not prefix:
+        return None, test
+    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (pc.field("term") >= prefix) & (pc.field("term") < following), test
+
+
+def _read_word(paths, word: str, ignore_case: bool, excluded) -> pd.DataFrame:
+    """The rows of ``positions`` shards ``paths`` whose term matches ``word``."""
+    from concurrent.futures import ThreadPoolExecutor
+    import os
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    condition, test = _word_filter(word, ignore_case)
+
+    def read(path):
+        table = pq.read_table(path, filters=condition) if condition is not None else pq.read_table(path)
+        if test is not None and table.num_rows:
+            terms = table["term"].to_pylist()
+            table = table.filter(pa.array([test(t) for t in terms], pa.bool_()))
+        return table
+
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+        tables = [t for t in pool.map(read, paths) if t.num_rows]
+    if not tables:
+        return pd.DataFrame({c: pd.Series([], dtype=object if c in ("term", "doc_id") else np.int64) for c in _COLUMNS})
+    frame = pa.concat_tables(tables).to_pandas()
+    frame["doc_id"] = frame["doc_id"].astype(object)
+    if excluded:
+        frame = frame[~frame["doc_id"].isin(excluded)]
+    return frame.reset_index(drop=True)
+
+
+def _positions_paths(ann) -> list:
+    """The cache's ``positions`` shards, made where missing (with the other counts of their tokens shard)."""
+    from concurrent.futures import ThreadPoolExecutor
+    import os
+
+    from .counts import _derive, _in_order, derived_shards
+
+    shards = derived_shards(ann.manifest, "positions")
+    names = _in_order(shards)
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+        list(pool.map(lambda shard: _derive(ann.path, shard, {"positions": shard}), names))
+    return [ann.path / "positions.parquet" / name for name in names]
+
+
+def find_occurrences(cache, queries, *, ignore_case: bool = True, adjacent: str = "word") -> pd.DataFrame:
+    """Every occurrence of some words or phrases, looked up in the positions kept beside a cache.
+
+    Parameters
+    ----------
+    cache : toolkit.Annotations or path-like
+        The annotation cache (near-duplicates it leaves out stay out).
+    queries : str or list of str
+        Words or phrases (wildcards ``*``, ``?`` allowed; a comma-separated string is split);
+        matched against the ``norm`` form (punctuation is not indexed).
+    ignore_case : bool
+        Match case-insensitively.
+    adjacent : str
+        What makes a phrase's words consecutive: ``"word"`` (next word, punctuation between them
+        skipped, as :func:`toolkit.locate_terms` counts) or ``"position"`` (next token, as
+        :func:`toolkit.find_kwic` matches).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per occurrence, by query (in the order given), document and place: ``query``
+        (its number), ``doc_id``, ``sent_id``, ``position`` and ``word`` (of the first word),
+        ``last_position`` (of the last), ``start``, ``end`` (offsets of the whole occurrence).
+
+    Examples
+    --------
+    >>> find_occurrences(ann, ["ceasefire", "security council"])  # doctest: +SKIP
+    """
+    from .annotate import Annotations
+    from .frequency import _as_queries
+
+    ann = cache if isinstance(cache, Annotations) else Annotations(cache)
+    paths = _positions_paths(ann)
+    excluded = set() if ann.all_documents else set(ann.excluded)
+    looked_up = {}
+    frames = []
+    for number, query in enumerate(_as_queries(queries)):
+        words = str(query).split()
+        parts = []
+        for word in words:
+            if word not in looked_up:
+                looked_up[word] = _read_word(paths, word, ignore_case, excluded)
+            parts.append(looked_up[word])
+        found = parts[0][["doc_id", "sent_id", "position", "word", "start", "end"]].copy()
+        found["last_position"] = found["position"]
+        for k, part in enumerate(parts[1:], start=1):  # each next word k places on, in the same document
+            step = pd.DataFrame({"doc_id": part["doc_id"], "_at": part[adjacent], "_position": part["position"],
+                                 "_end": part["end"]})
+            found["_at"] = found[adjacent] + k
+            found = found.merge(step, on=["doc_id", "_at"], how="inner")
+            found["last_position"], found["end"] = found.pop("_position"), found.pop("_end")
+            found = found.drop(columns="_at")
+        found.insert(0, "query", number)
+        frames.append(found)
+    columns = ["query", "doc_id", "sent_id", "position", "word", "last_position", "start", "end"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)[columns]
+    out = out.sort_values(["query", "doc_id", "position"], kind="stable").reset_index(drop=True)
+    for column in columns[2:]:
+        out[column] = out[column].astype(np.int64)
+    out["query"] = out["query"].astype(np.int64)
+    return out
