@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit.counts import read_lengths, read_terms, read_text_counts
+from toolkit.counts import count_kept_ngrams, read_lengths, read_terms, read_text_counts
 
 
 def _write(folder, name, date, text):
@@ -179,3 +179,47 @@ def test_annotate_sweeps_leftovers_but_not_counts_being_written_or_still_current
     os.utime(corpus / "009_z.txt")                # read again (same content): a sweep, same shards
     toolkit.annotate(corpus, cache, settings=settings, actors=None, scorers=[])
     assert all(p.exists() for p in current)       # still the join of the current shards: kept
+
+
+def _near_duplicates(tmp_path, batch_chars=None):
+    """Three articles, c a near-duplicate of a (left out); b in a shard of its own when batch_chars is small."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    story = "Troops moved into Idlib on Monday, officials said, and the shelling stopped by the evening."
+    _write(folder, "000_a.txt", "2011-01-05", f"{story} Security forces left Idlib.")
+    _write(folder, "001_b.txt", "2011-02-01", "Security forces fired. Security forces left Homs.")
+    _write(folder, "002_c.txt", "2011-02-02", f"{story} Security forces left Idlib!")  # a near-duplicate of a
+    settings = toolkit.AnnotationSettings(batch_chars=batch_chars or 1_000_000, duplicates_threshold=0.5,
+                                          boilerplate_min_docs=None)
+    return toolkit.annotate(folder, tmp_path / "cache", settings=settings, actors=None, scorers=[])
+
+
+@pytest.mark.parametrize("batch_chars", [None, 10])
+def test_kept_ngrams_add_up_to_the_ngrams_of_the_tokens(tmp_path, batch_chars):
+    ann = _near_duplicates(tmp_path, batch_chars)
+    assert ann.excluded == ["002_c"]
+    bigrams = count_kept_ngrams(ann, 2)
+    # a: ... security forces, forces left, left idlib; b: security forces (twice), forces fired,
+    # forces left, left homs; c (the same bigrams as a) is left out
+    counted = bigrams.set_index("term")
+    assert counted.loc["security forces", ["count", "doc_freq", "n_docs"]].tolist() == [3, 2, 2]
+    assert counted.loc["forces left", ["count", "doc_freq"]].tolist() == [2, 2]
+    assert counted.loc["left idlib", ["count", "doc_freq"]].tolist() == [1, 1]    # c's copy left out
+    tokens = toolkit.read_tokens(ann, columns=["doc_id", "sent_id", "position", "norm", "is_stop", "is_punct"])
+    for n in (2, 3):
+        for options in ({}, {"top": 1}, {"top": 2, "min_count": 2}, {"min_count": 2}):
+            pd.testing.assert_frame_equal(count_kept_ngrams(ann, n, **options),
+                                          toolkit.count_ngrams(tokens, n, drop_stopwords=True, **options))
+    # the shards' n-grams were kept, named for the near-duplicate each leaves out
+    shards = ann.manifest["tables"]["tokens"]["shards"]
+    kept = {p.name for p in (ann.path / "bigrams.parquet").glob("part-*")}
+    holding_c = {shard for shard, docs in shards.items() if "002_c" in docs}
+    assert len(kept) == len(shards) and set(shards) - kept == holding_c
+    # the top 1 with ties: "security forces" 3 alone; every bigram of one occurrence ties at the cut of 3
+    assert count_kept_ngrams(ann, 2, top=1)["term"].tolist() == ["security forces"]
+
+
+def test_kept_ngrams_of_a_cache_opened_with_every_document(tmp_path):
+    ann = _near_duplicates(tmp_path)
+    everything = toolkit.Annotations(ann.path, all_documents=True)
+    assert count_kept_ngrams(everything, 2).set_index("term").loc["left idlib", "count"] == 2

@@ -15,13 +15,14 @@ from toolkit.cooccurrence import count_pairs
 from toolkit.engines import (
     DaskEngine,
     LocalEngine,
+    count_ngrams_by_partition,
     count_pairs_by_partition,
     count_terms_by_partition,
     get_engine,
     map_partitions,
 )
 from toolkit.errors import ToolkitError
-from toolkit.frequency import count_terms
+from toolkit.frequency import count_ngrams, count_terms
 
 ARTICLES = {
     "001.txt": "date 2020-01-15\nTurkey warned Russia. Ankara sent troops to Syria.\n\nThe attack was bad.",
@@ -136,6 +137,41 @@ def test_pair_counts_by_partition_equal_the_whole_count(local, options):
     whole = count_pairs(local.mentions, sentences=local.sentences, documents=documents, **options)
     assert len(whole) >= 1
     pd.testing.assert_frame_equal(count_pairs_by_partition(local, documents=documents, **options), whole,
+                                  check_exact=True)
+
+
+@pytest.mark.parametrize("options", [
+    {},
+    {"drop_stopwords": True, "top": 2},
+    {"top": 1, "min_count": 2},
+    {"by": "month", "top": 1},
+])
+def test_ngram_counts_by_partition_equal_the_whole_count(local, options):
+    documents = local.documents if "by" in options else None
+    for n in (2, 3):
+        whole = count_ngrams(local.tokens, n, documents=documents, **options)
+        pd.testing.assert_frame_equal(count_ngrams_by_partition(local, n, documents=documents, **options), whole,
+                                      check_exact=True)
+    # "peace talks failed" (article 003, a sentence of its own) once, in one of the six articles
+    trigrams = count_ngrams_by_partition(local, 3, drop_stopwords=True).set_index("term")
+    assert trigrams.loc["peace talks failed", ["count", "doc_freq", "n_docs"]].tolist() == [1, 1, 6]
+
+
+def test_partitions_leave_out_the_near_duplicates_the_cache_excludes(tmp_path):
+    folder = tmp_path / "corpus"
+    story = "Troops moved into Idlib on Monday, officials said, and the shelling stopped by the evening."
+    write_article(folder, "001.txt", f"date 2020-01-15\n{story} Turkey left.")
+    write_article(folder, "002.txt", f"date 2020-01-16\n{story} Turkey left!")   # a near-duplicate of 001
+    write_article(folder, "003.txt", "date 2020-01-20\nRussia denied it. Turkey left.")
+    settings = AnnotationSettings(actors=str(REPO / "corpus" / "actors.yml"), scorers=(), batch_chars=120,
+                                  boilerplate_min_docs=None, duplicates_threshold=0.5)
+    ann = annotate(folder, tmp_path / "cache", settings=settings, workers=1)
+    assert ann.excluded == ["002"]
+    counted = count_terms_by_partition(ann)
+    assert counted.set_index("term").loc["troops", "count"] == 1 and counted["n_docs"].iloc[0] == 2
+    pd.testing.assert_frame_equal(counted, count_terms(ann.tokens), check_exact=True)
+    pd.testing.assert_frame_equal(count_pairs_by_partition(ann, window="document"),
+                                  count_pairs(ann.mentions, sentences=ann.sentences, window="document"),
                                   check_exact=True)
 
 

@@ -481,3 +481,40 @@ def test_top_keeps_the_first_rows_of_the_full_table_with_ties(tokens, documents)
     bigrams = f.count_ngrams(tokens, 2, top=1)
     assert bigrams["term"].tolist() == ["in gaza"]  # in d2 and d3; every other bigram once
     pd.testing.assert_frame_equal(bigrams, f.count_ngrams(tokens, 2).head(len(bigrams)))
+
+
+def test_some_documents_with_the_whole_corpus_counts_give_the_same_tables(tokens, documents):
+    # d3 holds no "truce": with d1 and d2 alone, c1 and n come from corpus=, places and periods from lengths=
+    some = tokens[tokens["doc_id"] != "d3"]
+    corpus = f.count_terms(tokens)                      # gaza 3 (one in d3), total 18 words
+    lengths = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "words": [7, 6, 5], "tokens": [9, 7, 7]})
+    expected = f.find_collocates(tokens, "truce", window=1, min_count=1, repelled=True)
+    collocates = f.find_collocates(some, "truce", window=1, min_count=1, repelled=True, corpus=corpus)
+    pd.testing.assert_frame_equal(collocates, expected)
+    assert row(collocates, collocate="gaza")["collocate_total"] == 3 and set(collocates["corpus_total"]) == {18}
+    hits = f.locate_terms(some, "truce", documents=documents, lengths=lengths)
+    pd.testing.assert_frame_equal(hits, f.locate_terms(tokens, "truce", documents=documents))
+    assert hits["corpus_index"].tolist() == [1, 4, 10] and hits.attrs["corpus_total"] == 18
+    trends = f.count_trends(some, "truce", documents=documents, lengths=lengths)
+    pd.testing.assert_frame_equal(trends, f.count_trends(tokens, "truce", documents=documents))
+    assert trends["words"].tolist() == [13, 0, 5]       # March: d3's 5 words, from lengths
+    spread = f.measure_dispersion(some, "truce", lengths=lengths)
+    pd.testing.assert_frame_equal(spread, f.measure_dispersion(tokens, "truce"))
+    assert spread[["parts", "range"]].values.tolist() == [[3, 2]]
+    with pytest.raises(ValueError, match="'truce' is near the node but not in corpus="):
+        f.find_collocates(tokens, "gaza", window=1, min_count=1, repelled=True, corpus=corpus[corpus["term"] != "truce"])
+
+
+def test_read_tokens_of_the_documents_holding_some_words(small_corpus, tmp_path):
+    import toolkit
+
+    ann = toolkit.annotate(small_corpus, tmp_path / "cache", scorers=None, workers=1)
+    full = f.read_tokens(ann, columns=["sent_id", "position", "norm"])
+    held = f.read_tokens(ann, columns=["sent_id", "position"], holding=["russia"])
+    assert list(held.columns) == ["doc_id", "sent_id", "position"]        # norm matched, not returned
+    holding = sorted(set(full.loc[full["norm"] == "russia", "doc_id"].astype(str)))
+    assert holding == ["001_a", "002_b"]
+    assert sorted(set(held["doc_id"].astype(str))) == holding
+    assert len(held) == full["doc_id"].astype(str).isin(holding).sum()    # whole documents
+    assert sorted(set(f.read_tokens(ann, columns=["norm"], holding="RUSS*")["doc_id"].astype(str))) == holding
+    assert f.read_tokens(ann, columns=["norm"], holding="peace").empty

@@ -57,6 +57,8 @@ from .frequency import (
 )
 # -- counts kept beside the cache
 from .counts import count_kept_ngrams, read_lengths, read_terms, read_text_counts
+# -- positions kept beside the cache
+from .positions import find_occurrences
 # -- frequency plots and explorer
 from .plots import plot_dispersion, plot_keyness, plot_top_terms, plot_trends
 from .widgets import FrequencyExplorer, explore_frequencies
