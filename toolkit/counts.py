@@ -366,7 +366,7 @@ def count_kept_ngrams(cache, n: int = 2, *, top: int | None = None, min_count: i
     """
     from .annotate import Annotations
     from .engines import _combine_counts
-    from .frequency import count_terms
+    from .frequency import _top_of_frequent_words, count_terms
 
     if n not in (2, 3):
         raise ValueError("the kept n-grams are of two or three words: count others with toolkit.count_ngrams")
@@ -378,31 +378,15 @@ def count_kept_ngrams(cache, n: int = 2, *, top: int | None = None, min_count: i
     lengths = _read(ann, "lengths")
     words = lengths["words"].to_numpy(dtype=np.int64) if len(lengths) else np.zeros(0, dtype=np.int64)
     sizes = pd.DataFrame({"total": [int(words.sum())], "n_docs": [int(np.count_nonzero(words))]})
-    floor = max(int(min_count), 1)
-    threshold = floor
-    if top is not None:
-        if corpus is None:
-            corpus = count_terms(read_terms(ann), drop_stopwords=True)
-        word_counts = corpus.groupby("term", observed=True)["count"].sum()
-        ranked = np.sort(word_counts.to_numpy())[::-1]
-        threshold = max(floor, int(ranked[min(len(ranked) - 1, 20 * int(top))]) if len(ranked) else floor)
-    while True:
-        exact = threshold <= floor
-        chosen = None if exact else set(word_counts.index[word_counts.to_numpy() >= threshold].astype(str))
-        summed = _summed_ngrams(ann, n, chosen)
-        table = _combine_counts([(summed, sizes)], min_count=min_count)
-        if exact:
-            break
-        if len(table) >= top:
-            at_cut = int(table["count"].iloc[top - 1])  # sorted by count, descending
-            if at_cut >= threshold:
-                break
-            threshold = max(at_cut, floor)
-        else:
-            threshold = max(threshold // 8, floor)
-    if top is not None and len(table):
-        table = table[table["count"] >= table["count"].iloc[min(len(table), top) - 1]].reset_index(drop=True)
-    return table
+
+    def counted(chosen):
+        return _combine_counts([(_summed_ngrams(ann, n, chosen), sizes)], min_count=min_count)
+
+    if top is None:
+        return counted(None)
+    if corpus is None:
+        corpus = count_terms(read_terms(ann), drop_stopwords=True)
+    return _top_of_frequent_words(counted, corpus, int(top), min_count)
 
 
 def read_lengths(cache, *, documents: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -440,7 +440,7 @@ def count_ngrams_by_partition(ann, n: int = 2, *, by=None, documents: pd.DataFra
     --------
     >>> bigrams = count_ngrams_by_partition(ann, 2, drop_stopwords=True, top=20)  # doctest: +SKIP
     """
-    from .frequency import count_ngrams
+    from .frequency import _first_rows, _top_of_frequent_words, count_ngrams, count_terms
 
     if by is not None and documents is None:
         documents = ann.read("documents").drop(columns=["text"], errors="ignore")
@@ -454,37 +454,15 @@ def count_ngrams_by_partition(ann, n: int = 2, *, by=None, documents: pd.DataFra
                                 **options)
         return _combine_counts(parts, min_count=min_count)
 
-    floor = max(int(min_count), 1)
-    if top is None or by is not None:
-        table = counted(None)
-    else:
-        if corpus is None:
-            from .counts import read_terms
-            from .frequency import count_terms
+    if top is None:
+        return counted(None)
+    if by is not None:
+        return _first_rows(counted(None), int(top))
+    if corpus is None:
+        from .counts import read_terms
 
-            corpus = count_terms(read_terms(ann), form=options.get("form", "norm"))
-        word_counts = corpus.groupby("term", observed=True)["count"].sum()
-        ranked = np.sort(word_counts.to_numpy())[::-1]
-        threshold = max(floor, int(ranked[min(len(ranked) - 1, 20 * int(top))]) if len(ranked) else floor)
-        while True:
-            exact = threshold <= floor
-            table = counted(None if exact else set(word_counts.index[word_counts.to_numpy() >= threshold]))
-            if exact:
-                break
-            if len(table) >= top:
-                at_cut = int(table["count"].iloc[top - 1])  # sorted by count, descending
-                if at_cut >= threshold:
-                    break
-                threshold = max(at_cut, floor)
-            else:
-                threshold = max(threshold // 8, floor)
-    if top is not None and len(table):
-        group = list(table.columns[:list(table.columns).index("term")])
-        # the count at the cut of each group (rows are sorted by group, then count descending); ties kept
-        cut = table.groupby(group, sort=False)["count"].transform(lambda c: c.iloc[min(len(c), top) - 1]) \
-            if group else table["count"].iloc[min(len(table), top) - 1]
-        table = table[table["count"] >= cut].reset_index(drop=True)
-    return table
+        corpus = count_terms(read_terms(ann), form=options.get("form", "norm"))
+    return _top_of_frequent_words(counted, corpus, int(top), min_count)
 
 
 _EVERY = "\x00every-unit"  # in every unit with a mention: its pairs carry each actor's count of units

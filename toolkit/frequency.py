@@ -687,6 +687,46 @@ def _frequent_starts(term_codes, starts, n, top, min_count, n_terms):
             threshold = max(threshold // 8, int(min_count), 1)
 
 
+def _top_of_frequent_words(counted, corpus: pd.DataFrame, top: int, min_count: int) -> pd.DataFrame:
+    """The ``top`` most frequent n-grams (ties kept), exact, counting only n-grams of frequent words.
+
+    ``counted(words)`` gives the counts table (one group, sorted by count, descending) of the
+    n-grams made of ``words`` only (all n-grams when None); ``corpus``, each word's count
+    (``term``, ``count``). The bound of :func:`_frequent_starts`: an n-gram seen ``c`` times has
+    each of its words seen at least ``c`` times, so with a threshold ``T`` the n-grams of words
+    seen ``T`` times or more are counted exactly and every other one is seen fewer than ``T``
+    times. When ``top`` of those counted reach ``T``, no other n-gram can be in the list or tied
+    with its last; otherwise ``T`` is lowered (to the ``top``-th count found, or divided by 8).
+    """
+    floor = max(int(min_count), 1)
+    word_counts = corpus.groupby("term", observed=True)["count"].sum()
+    ranked = np.sort(word_counts.to_numpy())[::-1]
+    threshold = max(floor, int(ranked[min(len(ranked) - 1, 20 * int(top))]) if len(ranked) else floor)
+    while True:
+        exact = threshold <= floor
+        table = counted(None if exact else set(word_counts.index[word_counts.to_numpy() >= threshold].astype(str)))
+        if exact:
+            break
+        if len(table) >= top:
+            at_cut = int(table["count"].iloc[top - 1])
+            if at_cut >= threshold:
+                break
+            threshold = max(at_cut, floor)
+        else:
+            threshold = max(threshold // 8, floor)
+    return _first_rows(table, top)
+
+
+def _first_rows(table: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The ``top`` first rows of each group of a counts table (sorted by group, then count), ties kept."""
+    if not len(table):
+        return table
+    group = list(table.columns[:list(table.columns).index("term")])
+    cut = table.groupby(group, sort=False)["count"].transform(lambda c: c.iloc[min(len(c), top) - 1]) \
+        if group else table["count"].iloc[min(len(table), top) - 1]
+    return table[table["count"] >= cut].reset_index(drop=True)
+
+
 def count_ngrams(
     tokens: pd.DataFrame,
     n: int = 2,
