@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit.counts import count_kept_ngrams, read_lengths, read_terms, read_text_counts
+from toolkit.counts import count_kept_ngrams, make_counts, read_lengths, read_terms, read_text_counts
 
 
 def _write(folder, name, date, text):
@@ -223,3 +223,14 @@ def test_kept_ngrams_of_a_cache_opened_with_every_document(tmp_path):
     ann = _near_duplicates(tmp_path)
     everything = toolkit.Annotations(ann.path, all_documents=True)
     assert count_kept_ngrams(everything, 2).set_index("term").loc["left idlib", "count"] == 2
+
+
+def test_make_counts_makes_every_missing_count_once(tmp_path):
+    ann = _near_duplicates(tmp_path, batch_chars=10)
+    shards = ann.manifest["tables"]["tokens"]["shards"]
+    assert make_counts(ann) == len(shards) + len(ann.manifest["tables"]["documents"]["shards"])
+    for name in ("terms", "lengths", "positions", "bigrams", "trigrams", "text_counts"):
+        assert len(list((ann.path / f"{name}.parquet").glob("part-*"))) == len(shards), name
+    assert make_counts(ann) == 0                                    # nothing missing: nothing made
+    assert read_lengths(ann)["words"].tolist() == [19, 7]          # a: 15 + 4 words; b: 3 + 4
+    assert count_kept_ngrams(ann, 2).set_index("term").loc["security forces", "count"] == 3

@@ -56,7 +56,7 @@ from .frequency import (
     select_top_terms,
 )
 # -- counts kept beside the cache
-from .counts import count_kept_ngrams, read_lengths, read_terms, read_text_counts
+from .counts import count_kept_ngrams, make_counts, read_lengths, read_terms, read_text_counts
 # -- positions kept beside the cache
 from .positions import find_occurrences
 # -- frequency plots and explorer

@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_terms", "read_lengths", "read_text_counts", "count_kept_ngrams", "DERIVED_TABLES", "derived_shards",
-           "kept_files"]
+__all__ = ["read_terms", "read_lengths", "read_text_counts", "count_kept_ngrams", "make_counts", "DERIVED_TABLES",
+           "derived_shards", "kept_files"]
 
 DERIVED_TABLES = ("terms", "lengths", "text_counts", "bigrams", "trigrams", "positions")
 """Tables derived from the cache's shards (annotate sweeps them with their source shards)."""
@@ -387,6 +387,58 @@ def count_kept_ngrams(cache, n: int = 2, *, top: int | None = None, min_count: i
     if corpus is None:
         corpus = count_terms(read_terms(ann), drop_stopwords=True)
     return _top_of_frequent_words(counted, corpus, int(top), min_count)
+
+
+def _make_job(job):
+    kind, args = job
+    return _derive(*args) if kind == "tokens" else _derive_text_counts(*args)
+
+
+def make_counts(cache, *, workers: int | None = None) -> int:
+    """Make every count kept beside a cache that is still missing, on all cores, in one read per shard.
+
+    The counts are otherwise made by the first function that asks for them, in the notebook that
+    calls it; ``python -m toolkit report`` makes them first, with the annotation, so that a large
+    corpus's first report does not wait on them one notebook at a time.
+
+    Parameters
+    ----------
+    cache : toolkit.Annotations or path-like
+        The annotation cache.
+    workers : int, optional
+        Processes (default: one per core when there are many shards).
+
+    Returns
+    -------
+    int
+        The number of shards counted.
+
+    Examples
+    --------
+    >>> make_counts(ann)  # doctest: +SKIP
+    """
+    from .annotate import Annotations
+    from .engines import LocalEngine
+
+    ann = cache if isinstance(cache, Annotations) else Annotations(cache)
+    manifest, out = ann.manifest, ann.path
+    excluded = set(manifest.get("excluded", []))
+    grams = {source: name for name, (source, _) in derived_shards(manifest, "bigrams").items()}
+    jobs = []
+    for shard, docs in manifest["tables"].get("tokens", {}).get("shards", {}).items():
+        targets = {"terms": shard, "lengths": shard, "positions": shard, "bigrams": grams[shard], "trigrams": grams[shard]}
+        if not all((out / f"{name}.parquet" / file).is_file() for name, file in targets.items()):
+            jobs.append(("tokens", (out, shard, targets, excluded.intersection(docs))))
+    if "documents" in manifest["tables"]:
+        from .boilerplate import boilerplate_texts
+
+        skip = boilerplate_texts(ann.boilerplate) if ann.has("boilerplate") else frozenset()
+        for target, (source, _) in derived_shards(manifest, "text_counts").items():
+            if not (out / "text_counts.parquet" / target).is_file():
+                jobs.append(("documents", (out, source, target, skip)))
+    many = len(jobs) > 4  # a few shards: in this process (starting processes would cost more)
+    LocalEngine(workers).run(_make_job, jobs, workers=workers or ((os.cpu_count() or 1) if many else 1))
+    return len(jobs)
 
 
 def read_lengths(cache, *, documents: pd.DataFrame | None = None) -> pd.DataFrame:

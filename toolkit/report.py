@@ -808,6 +808,7 @@ def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
     folder, ``notebooks/``). A failure is only noted: each notebook then reports it in its place.
     """
     from .annotate import annotate, default_cache_dir
+    from .counts import make_counts
 
     cache = base.get("cache")
     if cache is None:
@@ -822,6 +823,14 @@ def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
              "the notebooks will try")
         return
     echo(f"  annotated {base['corpus']} in {time.perf_counter() - started:.1f} s (cache: {cache})")
+    started = time.perf_counter()
+    try:
+        made = make_counts(cache)  # the counts the notebooks add up, on all cores, before they ask
+    except Exception as err:  # noqa: BLE001 - the notebooks make what is missing themselves
+        echo(f"  counting first failed ({type(err).__name__}: {str(err).splitlines()[0][:200]}); the notebooks will count")
+        return
+    if made:
+        echo(f"  counted {made} shard(s) for the notebooks in {time.perf_counter() - started:.1f} s")
 
 
 def _write_index(out: Path, runs: list, *, base: dict, no_input: bool, tables: bool):
