@@ -40,18 +40,15 @@ def index_positions(tokens: pd.DataFrame) -> pd.DataFrame:
         starts = np.concatenate([[0], change])
         before = np.concatenate([[0], np.cumsum(~punct)[starts[1:] - 1]])
         first = np.repeat(before, np.diff(np.concatenate([starts, [len(codes)]])))
-    kept = tokens.loc[~punct, ["norm", "doc_id", "sent_id", "position", "start", "end"]]
-    frame = pd.DataFrame({
-        "term": kept["norm"].astype(str).to_numpy(dtype=object),
-        "doc_id": kept["doc_id"].astype(str).to_numpy(dtype=object),
-        "sent_id": kept["sent_id"].to_numpy(dtype=np.int64),
-        "position": kept["position"].to_numpy(dtype=np.int64),
-        "word": (words - first)[~punct].astype(np.int64),
-        "start": kept["start"].to_numpy(dtype=np.int64),
-        "end": kept["end"].to_numpy(dtype=np.int64),
-    })
-    order = np.argsort(frame["term"].to_numpy(dtype=str), kind="stable")  # documents and positions stay in order
-    return frame.iloc[order].reset_index(drop=True)
+    kept = tokens.loc[~punct, ["norm", "doc_id", "sent_id", "position", "start", "end"]].assign(
+        word=(words - first)[~punct].astype(np.int64))
+    # sorted by word (code point order), each word's rows in document and position order
+    codes, vocabulary = pd.factorize(kept["norm"])
+    rank = np.empty(len(vocabulary), dtype=np.int64)
+    rank[np.argsort(np.asarray(vocabulary, dtype=str), kind="stable")] = np.arange(len(vocabulary))
+    order = np.argsort(rank[codes], kind="stable")
+    frame = kept.iloc[order].rename(columns={"norm": "term"})[_COLUMNS].reset_index(drop=True)
+    return frame.astype({c: np.int64 for c in ("sent_id", "position", "word", "start", "end")})
 
 
 def write_positions(frame: pd.DataFrame, path):
