@@ -244,10 +244,23 @@ def run_command(args, env=None) -> dict:
 # -- stages ---------------------------------------------------------------------------------------
 
 
+def _batches(documents, batch_chars: int):
+    """Consecutive runs of documents holding about ``batch_chars`` characters each (as annotate batches)."""
+    sizes = documents["text"].str.len().to_numpy()
+    start, total = 0, 0
+    for i, size in enumerate(sizes):
+        total += size
+        if total >= batch_chars:
+            yield documents.iloc[start:i + 1]
+            start, total = i + 1, 0
+    if start < len(documents):
+        yield documents.iloc[start:]
+
+
 def measure_stages(corpus: Path, actors: str, words: int) -> dict:
     """Each stage over the corpus, batch by batch, in this process (one core)."""
     from toolkit.actors import find_mentions, load_actors
-    from toolkit.annotate import AnnotationSettings, _batches, _boilerplate_texts, clean_corpus
+    from toolkit.annotate import AnnotationSettings, _boilerplate_texts, clean_corpus
     from toolkit.corpus import read_corpus
     from toolkit.sentiment import score_sentiment
     from toolkit.text import split_sentences, tokenize

@@ -1,0 +1,25 @@
+"""The benchmark still runs against the package (bench/run.py imports some of its internals).
+
+Speed is measured by the benchmark itself, never here: this only runs its stage harness on a small
+corpus written for the test and checks what it counted.
+"""
+
+import importlib.util
+
+from conftest import REPO, write_article
+
+
+def test_stage_harness_runs_on_a_small_corpus(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    folder = tmp_path / "corpus"
+    write_article(folder, "001.txt", "date 2020-01-15\nTurkey warned Russia. Ankara sent troops to Syria.")
+    write_article(folder, "002.txt", "date 2020-01-20\nRussia denied it.")
+    texts = [p.read_text(encoding="utf-8").split("\n", 1)[1] for p in sorted(folder.glob("*.txt"))]
+    assert run.count_words(texts) == 11          # 8 + 3 words with a letter
+    measured = run.measure_stages(folder, str(REPO / "corpus" / "actors.yml"), 11)
+    assert measured["documents"] == 2
+    # sentences: 2 + 1; tokens: 8 words + 2 full stops, 3 words + 1 full stop
+    assert measured["counts"]["sentences"] == 3 and measured["counts"]["tokens"] == 14
+    assert set(measured["stages"]) == {"load", "hygiene", "sentences", "tokens", "mentions", "sentiment"}
