@@ -452,8 +452,10 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
     holding : str or list of str, optional
         Read only the documents holding one of these words or phrases (wildcards allowed; a
         phrase by its first word): every occurrence of them, with whole documents around it, for
-        :func:`find_kwic`, :func:`find_collocates` (with ``corpus=``) and :func:`locate_terms`
-        (with ``lengths=``), without reading the rest of a large corpus.
+        :func:`find_collocates` (with ``corpus=``), or :func:`find_kwic`, :func:`locate_terms`,
+        :func:`count_trends`, :func:`measure_dispersion` (with ``lengths=``), without reading the
+        rest of a large corpus (those four also take the cache itself, and look the words up in
+        its positions).
     form, ignore_case
         The column ``holding`` is matched against, and whether case is ignored (as in :func:`find_kwic`).
 
@@ -492,7 +494,7 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
         if form not in names:
             raise ValueError(f"the {table} table has no {form!r} column to find {holding!r} in")
         held = ([w.split()[0] for w in _as_queries(holding)], form, ignore_case)
-        dictionary = list(dict.fromkeys([*dictionary, form])) if form in names else dictionary
+        dictionary = list(dict.fromkeys([*dictionary, form]))
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
         tables = list(pool.map(lambda job: _read_shard(job[0], wanted, dictionary, job[1], downcast, held), jobs))
     if downcast:  # a column that stayed int64 in one shard is int64 in every shard
