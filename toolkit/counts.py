@@ -304,17 +304,12 @@ def _summed_ngrams(ann, n: int, words) -> pd.DataFrame:
     import pyarrow as pa
 
     name = "bigrams" if n == 2 else "trigrams"
-    shards = derived_shards(ann.manifest, name)
-    excluded = set(ann.excluded)
-
-    def derive(file):
-        source, docs = shards[file]
-        _derive(ann.path, source, {"bigrams": file, "trigrams": file}, drop=excluded.intersection(docs))
-
+    paths = [ann.path / f"{name}.parquet" / file for file in derived_shards(ann.manifest, name)]
+    if not all(path.is_file() for path in paths):
+        make_counts(ann)  # what is missing, on all cores
+    value_set = None if words is None else pa.array(sorted(words), pa.string())
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
-        list(pool.map(derive, shards))
-        value_set = None if words is None else pa.array(sorted(words), pa.string())
-        tables = list(pool.map(lambda file: _kept_ngrams(ann.path / f"{name}.parquet" / file, n, value_set), shards))
+        tables = list(pool.map(lambda path: _kept_ngrams(path, n, value_set), paths))
     names = list(_NGRAM_WORDS[:n])
     frame = pa.concat_tables(tables).unify_dictionaries().to_pandas() if tables else \
         pd.DataFrame({**{w: pd.Series([], dtype=str) for w in names}, "count": [], "doc_freq": []})

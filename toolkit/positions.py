@@ -113,16 +113,12 @@ def _read_word(paths, word: str, ignore_case: bool, excluded) -> pd.DataFrame:
 
 def _positions_paths(ann) -> list:
     """The cache's ``positions`` shards, made where missing (with the other counts of their tokens shard)."""
-    from concurrent.futures import ThreadPoolExecutor
-    import os
+    from .counts import _in_order, derived_shards, make_counts
 
-    from .counts import _derive, _in_order, derived_shards
-
-    shards = derived_shards(ann.manifest, "positions")
-    names = _in_order(shards)
-    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
-        list(pool.map(lambda shard: _derive(ann.path, shard, {"positions": shard}), names))
-    return [ann.path / "positions.parquet" / name for name in names]
+    paths = [ann.path / "positions.parquet" / name for name in _in_order(derived_shards(ann.manifest, "positions"))]
+    if not all(path.is_file() for path in paths):
+        make_counts(ann)
+    return paths
 
 
 def find_occurrences(cache, queries, *, ignore_case: bool = True, adjacent: str = "word") -> pd.DataFrame:
