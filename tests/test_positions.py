@@ -4,21 +4,17 @@ import pandas as pd
 import pytest
 
 import toolkit
+from conftest import write_article
 from toolkit.positions import find_occurrences, index_positions
-
-
-def _write(folder, name, date, text):
-    (folder / name).write_text(f"date {date}\n{text}\n", encoding="utf-8")
 
 
 @pytest.fixture()
 def ann(tmp_path):
     folder = tmp_path / "corpus"
-    folder.mkdir()
     # a: tokens War(0) ,(1) talks(2) failed(3) .(4) | Security(5) council(6) met(7) .(8)
-    _write(folder, "000_a.txt", "2011-01-05", "War, talks failed. Security council met.")
+    write_article(folder, "000_a.txt", "date 2011-01-05\nWar, talks failed. Security council met.\n")
     # b: tokens Security(0) ,(1) council(2) talks(3) .(4): "security council" only across a comma
-    _write(folder, "001_b.txt", "2011-02-01", "Security, council talks.")
+    write_article(folder, "001_b.txt", "date 2011-02-01\nSecurity, council talks.\n")
     settings = toolkit.AnnotationSettings(batch_chars=10, duplicates_threshold=None, boilerplate_min_docs=None)
     return toolkit.annotate(folder, tmp_path / "cache", settings=settings, actors=None, scorers=[])
 

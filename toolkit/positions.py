@@ -17,9 +17,6 @@ and use it (the same tables as from the tokens, row for row).
 
 from __future__ import annotations
 
-import fnmatch
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -67,37 +64,40 @@ def write_positions(frame: pd.DataFrame, path):
 
 
 def _word_filter(word: str, ignore_case: bool):
-    """A Parquet filter on ``term`` for one query word, and a test of the terms it lets through."""
+    """A Parquet filter on ``term`` that skips the row groups ``word`` cannot match, and whether the
+    rows read must still be matched one by one (a wildcard)."""
     import pyarrow.compute as pc
 
     word = word.lower() if ignore_case else word  # norms are lower case
     cut = min([i for i, ch in enumerate(word) if ch in "*?["] or [len(word)])
     if cut == len(word):
-        return pc.field("term") == word, None
+        return pc.field("term") == word, False
     prefix = word[:cut]
-    pattern = re.compile(fnmatch.translate(word), re.DOTALL)
-    test = (lambda term: bool(pattern.match(term.lower()))) if ignore_case else (lambda term: bool(pattern.match(term)))
     if not prefix:
-        return None, test
+        return None, True
     following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return (pc.field("term") >= prefix) & (pc.field("term") < following), test
+    return (pc.field("term") >= prefix) & (pc.field("term") < following), True
 
 
 def _read_word(paths, word: str, ignore_case: bool, excluded) -> pd.DataFrame:
-    """The rows of ``positions`` shards ``paths`` whose term matches ``word``."""
+    """The rows of ``positions`` shards ``paths`` whose term matches ``word`` (as the tokens' queries match)."""
     from concurrent.futures import ThreadPoolExecutor
     import os
 
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    condition, test = _word_filter(word, ignore_case)
+    from .frequency import _Vocabulary
+
+    condition, one_by_one = _word_filter(word, ignore_case)
 
     def read(path):
         table = pq.read_table(path, filters=condition) if condition is not None else pq.read_table(path)
-        if test is not None and table.num_rows:
-            terms = table["term"].to_pylist()
-            table = table.filter(pa.array([test(t) for t in terms], pa.bool_()))
+        if one_by_one and table.num_rows:
+            terms = pd.Index(pc.unique(table["term"]).to_pylist(), dtype=object)
+            matched = terms[_Vocabulary(terms).hits(word, ignore_case)]
+            table = table.filter(pc.is_in(table["term"], value_set=pa.array(list(matched), pa.string())))
         return table
 
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
