@@ -384,13 +384,17 @@ def _holding(table, words, form: str, ignore_case: bool):
     column = table[form]
     hit = np.zeros(len(table), dtype=bool)
     at = 0
+    plain = [w.lower() if ignore_case else w for w in words if not set(w) & set("*?[")]
+    patterns = [w for w in words if set(w) & set("*?[")]
     for chunk in column.chunks:
         if not pa.types.is_dictionary(chunk.type):
             chunk = chunk.dictionary_encode()
-        vocabulary = _Vocabulary(pd.Index(chunk.dictionary.to_pandas(), dtype=object).astype(str))
-        matched = np.zeros(len(chunk.dictionary), dtype=bool)
-        for word in words:
-            matched |= vocabulary.hits(word, ignore_case)
+        values = pc.utf8_lower(chunk.dictionary) if ignore_case else chunk.dictionary
+        matched = pc.is_in(values, value_set=pa.array(plain, values.type)).to_numpy(zero_copy_only=False)
+        if patterns:  # wildcards: the vocabulary matcher the queries use
+            vocabulary = _Vocabulary(pd.Index(chunk.dictionary.to_pandas(), dtype=object).astype(str))
+            for word in patterns:
+                matched = matched | vocabulary.hits(word, ignore_case)
         indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)
         hit[at:at + len(chunk)] = matched[indices] & chunk.is_valid().to_numpy(zero_copy_only=False)
         at += len(chunk)
