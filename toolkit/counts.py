@@ -234,9 +234,13 @@ def _read(cache, name: str, categorical=()) -> pd.DataFrame:
             with contextlib.suppress(OSError):  # only a shortcut: a full disk leaves the shards to read
                 _write_parquet(None, joined, _table_bytes(table))
     if excluded:
-        ids = table["doc_id"]
-        keep = pc.invert(pc.is_in(ids.cast(pa.large_string()) if pa.types.is_dictionary(ids.type) else ids,
-                                  value_set=pa.array(sorted(excluded), pa.large_string())))
+        ids, left_out = table["doc_id"], pa.array(sorted(excluded), pa.string())
+        if pa.types.is_dictionary(ids.type):  # each distinct id looked up once, spread by the codes
+            keep = pa.array(np.concatenate([
+                ~pc.is_in(chunk.dictionary, value_set=left_out).to_numpy(zero_copy_only=False)[
+                    chunk.indices.to_numpy(zero_copy_only=False)] for chunk in ids.chunks] or [np.zeros(0, bool)]))
+        else:
+            keep = pc.invert(pc.is_in(ids, value_set=left_out.cast(ids.type)))
         table = table.filter(keep)
     frame = table.to_pandas()
     for column in categorical:
