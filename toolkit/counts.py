@@ -1,10 +1,11 @@
-"""Counts kept beside the annotation cache, made once per shard: terms per article, lengths, text counts.
+"""Counts kept beside the annotation cache, made once per shard: terms per article, lengths, text counts, n-grams.
 
 A notebook that counts words over a large corpus would otherwise read the whole tokens table
 (over 100 million rows at 100,000 articles) and count it again on every run. Here each shard of
-the cache's tokens table is reduced once, the first time it is asked for, to two small tables
-stored next to it (same shard name, so a re-annotated document gets new counts and the old ones
-are swept with its tokens):
+the cache's tokens table is reduced once, the first time it is asked for (or by
+:func:`make_counts`, which ``python -m toolkit report`` runs after annotating), to smaller tables
+stored next to it (named for the shard, so a re-annotated document gets new counts and the old
+ones are swept with its tokens; the shard's positions, :mod:`toolkit.positions`, are made with them):
 
 * ``terms``: one row per document and term (:func:`toolkit.count_document_terms`): ``doc_id``,
   ``term``, ``count``, ``is_stop``, ``is_punct``. :func:`toolkit.count_terms` and
