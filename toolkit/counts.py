@@ -334,11 +334,10 @@ def count_kept_ngrams(cache, n: int = 2, *, top: int | None = None, min_count: i
     The same table as ``toolkit.count_ngrams(tokens, n, drop_stopwords=True, top=top,
     min_count=min_count)`` on the cache's tokens, row for row, without reading them: each tokens
     shard's two- and three-word sequences are counted once, the first time they are asked for, and
-    kept (``bigrams``, ``trigrams``). With ``top``, only the n-grams of frequent words are added up: an n-gram
-    seen ``c`` times has each of its words seen at least ``c`` times, so with a threshold ``T``
-    the n-grams of words seen ``T`` times or more are summed exactly and every other one is seen
-    fewer than ``T`` times. When ``top`` of those summed reach ``T`` the list is exact; otherwise
-    ``T`` is lowered and the shards read again.
+    kept (``bigrams``, ``trigrams``). With ``top``, only the n-grams of frequent words are added
+    up: an n-gram seen ``c`` times has each of its words seen at least ``c`` times, so the
+    n-grams of words seen ``T`` times or more are summed exactly and every other one is seen fewer
+    than ``T`` times; ``T`` is lowered (the shards read again) until ``top`` of them reach it.
 
     Parameters
     ----------

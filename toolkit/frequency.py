@@ -1585,16 +1585,16 @@ def find_kwic(
     """
     columns = list(columns)
     cache = None
-    if hasattr(documents, "read_metadata"):  # an annotation cache: the texts of the lines shown only
+    if _is_cache(documents):  # an annotation cache: the texts of the lines shown only
         cache, documents = documents, documents.read_metadata()
     queries = _as_queries(query)
     if _is_cache(tokens):
         out, total = _kwic_in_cache(tokens, documents, queries, width=width, unit=unit, form=form,
                                     ignore_case=ignore_case, columns=columns, n=n, id_column=id_column,
                                     date_column=date_column)
-        return _cut_lines(out, total, cache if cache is not None else tokens, documents, id_column=id_column,
-                          text_column=text_column, from_cache=cache is not None or documents is None
-                          or text_column not in documents.columns)
+        if cache is None and text_column not in documents.columns:  # the texts from the cache given as tokens
+            cache = tokens
+        return _cut_lines(out, total, cache, documents, id_column=id_column, text_column=text_column)
     stream = _Stream(tokens, form=form, id_column=id_column, queries=queries, ignore_case=ignore_case)
     first, lengths, _ = stream.find_all(queries, ignore_case=ignore_case)
     order = np.argsort(first, kind="stable")
@@ -1627,8 +1627,7 @@ def find_kwic(
     out = out.sort_values(sort, kind="stable").reset_index(drop=True)
     if n is not None:
         out = out.head(max(int(n), 0))
-    return _cut_lines(out, total, cache if cache is not None else documents, documents, id_column=id_column,
-                      text_column=text_column, from_cache=cache is not None)
+    return _cut_lines(out, total, cache, documents, id_column=id_column, text_column=text_column)
 
 
 def _is_cache(table) -> bool:
@@ -1666,11 +1665,10 @@ def _kwic_in_cache(ann, documents, queries, *, width, unit, form, ignore_case, c
         spans = ann.read("tokens", columns=[id_column, "position", "start", "end"], ids=shown) if shown else \
             pd.DataFrame({id_column: [], "position": [], "start": [], "end": []})
         spans = spans.sort_values([id_column, "position"], kind="stable")
-        ids = spans[id_column].astype(str).to_numpy(dtype=object)
-        first_row = pd.Series(np.arange(len(ids)), index=ids).groupby(level=0).min()
-        n_tokens = pd.Series(ids).value_counts()
-        at = first_row.reindex(out[id_column].astype(str)).to_numpy(dtype=np.int64)
-        count = n_tokens.reindex(out[id_column].astype(str)).to_numpy(dtype=np.int64)
+        listed, first_row, n_tokens = np.unique(spans[id_column].to_numpy(dtype=str), return_index=True,
+                                                return_counts=True)
+        which = np.searchsorted(listed, out[id_column].to_numpy(dtype=str))
+        at, count = first_row[which], n_tokens[which]
         position = out["position"].to_numpy(dtype=np.int64)
         out["_left"] = spans["start"].to_numpy(dtype=np.int64)[at + np.maximum(position - width, 0)]
         out["_right"] = spans["end"].to_numpy(dtype=np.int64)[at + np.minimum(last + width, count - 1)]
@@ -1679,17 +1677,19 @@ def _kwic_in_cache(ann, documents, queries, *, width, unit, form, ignore_case, c
     return out, total
 
 
-def _cut_lines(out, total, texts_from, documents, *, id_column, text_column, from_cache):
-    """Cut each line's left context, match and right context from its article's text."""
+def _cut_lines(out, total, cache, documents, *, id_column, text_column):
+    """Cut each line's left context, match and right context from its article's text (read from
+    ``cache`` when given, else taken from ``documents``)."""
     # each document's text fetched once; slices cut per line shown
     doc_ids = out[id_column].to_numpy(dtype=object)
     unique_docs, which = np.unique(doc_ids.astype(str), return_inverse=True) if len(doc_ids) else (np.array([], dtype=object), np.zeros(0, np.int64))
-    if from_cache and len(unique_docs):
-        texts = texts_from.read("documents", columns=[id_column, text_column], ids=list(unique_docs))
+    if cache is not None and len(unique_docs):
+        texts = cache.read("documents", columns=[id_column, text_column], ids=list(unique_docs))
         texts = texts.set_index(id_column)[text_column].reindex(unique_docs).tolist()
+    elif cache is None:
+        texts = _documents_by_id(documents, id_column)[text_column].reindex(unique_docs).tolist()
     else:
-        docs = _documents_by_id(documents, id_column)
-        texts = docs[text_column].reindex(unique_docs).tolist() if not from_cache else []
+        texts = []
     starts_, ends_ = out["start"].to_numpy(), out["end"].to_numpy()
     left_start, right_end = out.pop("_left").to_numpy(), out.pop("_right").to_numpy()
     left = [texts[w][a:b] for w, a, b in zip(which, left_start, starts_)]

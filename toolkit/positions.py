@@ -11,8 +11,9 @@ the word's range in each, so that reading one word's rows skips the rest of the 
 ``word`` (among the document's words, punctuation left out), ``start``, ``end``.
 
 :func:`find_occurrences` looks words and phrases up in it; :func:`toolkit.find_kwic`,
-:func:`toolkit.locate_terms` and :func:`toolkit.count_trends` take the cache in place of the tokens
-and use it (the same tables as from the tokens, row for row).
+:func:`toolkit.locate_terms`, :func:`toolkit.count_trends`, :func:`toolkit.measure_dispersion` and
+the frequency explorer take the cache in place of the tokens and use it (the same tables as from
+the tokens, row for row).
 """
 
 from __future__ import annotations
