@@ -425,7 +425,8 @@ def make_counts(cache, *, workers: int | None = None) -> int:
     grams = {source: name for name, (source, _) in derived_shards(manifest, "bigrams").items()}
     jobs = []
     for shard, docs in manifest["tables"].get("tokens", {}).get("shards", {}).items():
-        targets = {"terms": shard, "lengths": shard, "positions": shard, "bigrams": grams[shard], "trigrams": grams[shard]}
+        targets = {"terms": shard, "lengths": shard, "positions": shard,
+                   "bigrams": grams[shard], "trigrams": grams[shard]}
         if not all((out / f"{name}.parquet" / file).is_file() for name, file in targets.items()):
             jobs.append(("tokens", (out, shard, targets, excluded.intersection(docs))))
     if "documents" in manifest["tables"]:
