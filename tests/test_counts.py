@@ -106,8 +106,11 @@ def test_counts_leave_out_excluded_near_duplicates(tmp_path):
     assert ann.excluded == ["001_b"]
     assert read_lengths(ann)["doc_id"].tolist() == ["000_a"]
     assert set(read_terms(ann)["doc_id"].astype(str)) == {"000_a"}
+    # the joined file kept for later reads leaves the near-duplicate out; one with every document is another
+    assert set(pd.read_parquet(next((ann.path / "terms.parquet").glob("all-*")))["doc_id"].astype(str)) == {"000_a"}
     everything = toolkit.Annotations(ann.path, all_documents=True)
     assert set(read_terms(everything)["doc_id"].astype(str)) == {"000_a", "001_b"}
+    assert set(read_terms(ann)["doc_id"].astype(str)) == {"000_a"}
 
 
 def test_trends_and_dispersion_of_single_words_from_the_counts(corpus, tmp_path):
@@ -217,6 +220,26 @@ def test_kept_ngrams_add_up_to_the_ngrams_of_the_tokens(tmp_path, batch_chars):
     assert len(kept) == len(shards) and set(shards) - kept == holding_c
     # the top 1 with ties: "security forces" 3 alone; every bigram of one occurrence ties at the cut of 3
     assert count_kept_ngrams(ann, 2, top=1)["term"].tolist() == ["security forces"]
+    # the n-grams summed over the shards were kept, most frequent first
+    summed = pd.read_parquet(next((ann.path / "bigrams.parquet").glob("all-*")))
+    assert summed.iloc[0].tolist() == ["security forces", 3, 2]
+    assert summed["count"].tolist() == sorted(summed["count"], reverse=True)
+
+
+def test_kept_ngrams_read_up_to_the_last_tie_across_row_groups(tmp_path, monkeypatch):
+    from toolkit import counts
+
+    monkeypatch.setattr(counts, "_SUMMED_ROWS", 2)  # row groups of 2: the ties at a cut span groups
+    ann = _near_duplicates(tmp_path)
+    tokens = toolkit.read_tokens(ann, columns=["doc_id", "sent_id", "position", "norm", "is_stop", "is_punct"])
+    for n in (2, 3):
+        for options in ({"top": 1}, {"top": 2}, {"top": 3}, {"top": 0}, {"top": 4, "min_count": 2},
+                        {"min_count": 2}, {}):
+            pd.testing.assert_frame_equal(count_kept_ngrams(ann, n, **options),
+                                          toolkit.count_ngrams(tokens, n, drop_stopwords=True, **options))
+    # 2 bigrams seen twice or more (security forces 3, forces left 2), then every other one once
+    assert len(count_kept_ngrams(ann, 2, top=2)) == 2
+    assert len(count_kept_ngrams(ann, 2, top=3)) == len(count_kept_ngrams(ann, 2))
 
 
 def test_kept_ngrams_of_a_cache_opened_with_every_document(tmp_path):
@@ -231,6 +254,8 @@ def test_make_counts_makes_every_missing_count_once(tmp_path):
     assert make_counts(ann) == len(shards) + len(ann.manifest["tables"]["documents"]["shards"])
     for name in ("terms", "lengths", "positions", "bigrams", "trigrams", "text_counts"):
         assert len(list((ann.path / f"{name}.parquet").glob("part-*"))) == len(shards), name
+    for name in ("bigrams", "trigrams"):                           # and the n-grams summed over them
+        assert len(list((ann.path / f"{name}.parquet").glob("all-*"))) == 1, name
     assert make_counts(ann) == 0                                    # nothing missing: nothing made
     assert read_lengths(ann)["words"].tolist() == [19, 7]          # a: 15 + 4 words; b: 3 + 4
     assert count_kept_ngrams(ann, 2).set_index("term").loc["security forces", "count"] == 3

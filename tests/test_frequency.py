@@ -130,6 +130,34 @@ def test_count_terms_by_month_source_and_document(tokens, documents):
     assert row(both, source="B", year=pd.Timestamp("2011-01-01"), term="talks")["total"] == 6
 
 
+def test_count_terms_of_counts_per_document_by_whole_documents():
+    # a (January, X): war 2, "." 1; b (January, Y): war 1, peace 1; c (February, X): "." only
+    counts = pd.DataFrame({"doc_id": pd.Categorical(["a", "a", "b", "b", "c"]),
+                           "term": pd.Categorical([".", "war", "peace", "war", "."]),
+                           "count": [1, 2, 1, 1, 1], "is_stop": False,
+                           "is_punct": [True, False, False, False, True]})
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"],
+                              "date": pd.to_datetime(["2011-01-03", "2011-01-20", "2011-02-01"])})
+    months = f.count_terms(counts, by="month", documents=documents)
+    # January: war 2 + 1 = 3 in 2 articles; 4 words; February has no word, so no row
+    assert months[["term", "count", "total", "doc_freq", "n_docs"]].values.tolist() == [
+        ["war", 3, 4, 2, 2], ["peace", 1, 4, 1, 2]]
+    outlets = f.count_terms(counts, by="outlet", documents=documents)
+    assert outlets[["outlet", "term", "count", "total", "n_docs"]].values.tolist() == [
+        ["X", "war", 2, 2, 1], ["Y", "peace", 1, 2, 1], ["Y", "war", 1, 2, 1]]
+    # punctuation kept: 6 tokens in 3 articles ("." in a and c)
+    whole = f.count_terms(counts, drop_punctuation=False)
+    assert whole[["term", "count", "total", "doc_freq", "n_docs"]].values.tolist() == [
+        ["war", 3, 6, 2, 3], [".", 2, 6, 2, 3], ["peace", 1, 6, 1, 3]]
+    # the same tables as the general path (the counts of each group's rows, one by one)
+    tokens = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "b", "c"], "norm": [".", "war", "war", "peace", "war", "."],
+                           "is_stop": False, "is_punct": [True, False, False, False, False, True]})
+    for options in ({"by": "month"}, {"by": ["year", "outlet"], "top": 1}, {"drop_punctuation": False},
+                    {"min_count": 2}, {"drop_stopwords": ["war"]}):
+        pd.testing.assert_frame_equal(f.count_terms(counts, documents=documents, **options),
+                                      f.count_terms(tokens, documents=documents, **options))
+
+
 def test_grouping_needs_documents(tokens):
     with pytest.raises(ValueError, match="documents"):
         f.count_terms(tokens, by="month")

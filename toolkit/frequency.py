@@ -290,6 +290,13 @@ def _counts_table(term_codes, vocab, group_codes, group_values, group_names, doc
     else:
         doc_freq = np.bincount(_distinct_keys(doc_codes, at), minlength=len(pair)) if len(pair) \
             else np.zeros(0, dtype=np.int64)
+    return _labelled_counts(pair, count, doc_freq, n_terms, vocab, group_values, group_names, total_by_group,
+                            docs_by_group, term_column=term_column)
+
+
+def _labelled_counts(pair, count, doc_freq, n_terms, vocab, group_values, group_names, total_by_group,
+                     docs_by_group, *, term_column: str = "term"):
+    """The counts table of :func:`count_terms` from its (group, term) pair codes and their counts."""
     g, t = pair // n_terms, pair % n_terms
     # sorted by group (codes follow the sorted group values), count (descending), term: the terms'
     # order from Arrow's sort of the vocabulary (code point order, as pandas sorts strings)
@@ -574,6 +581,12 @@ def count_terms(
     [['war', 2, 5000.0, 1], ['and', 1, 2500.0, 1], ['peace', 1, 2500.0, 1]]
     """
     weights, form = _weights(tokens, count_column, form)
+    if weights is not None:
+        counted = _count_counted(tokens, weights, by, documents, form=form, drop_stopwords=drop_stopwords,
+                                 drop_punctuation=drop_punctuation, min_count=min_count, top=top,
+                                 id_column=id_column, date_column=date_column)
+        if counted is not None:
+            return counted
     doc_codes, doc_uniques = _factorize(tokens[id_column])
     group_codes, names, group_values = _group_codes(tokens, by, documents, doc_codes, doc_uniques,
                                                     id_column=id_column, date_column=date_column)
@@ -585,6 +598,78 @@ def count_terms(
     return _counts_table(term_codes[keep], vocab, group_codes[keep], group_values, names,
                          doc_codes[keep], total, n_docs, min_count=min_count, top=top,
                          weights=None if weights is None else weights[keep])
+
+
+def _codes_of(column: pd.Series):
+    """Integer codes and the distinct values, as stored (a categorical's codes and every category)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        if not len(codes) or codes.min() >= 0:
+            return codes, pd.Index(column.cat.categories)
+    codes, uniques = pd.factorize(column)
+    return codes, pd.Index(uniques)
+
+
+_MOST_CELLS = 40_000_000
+"""The most (group, term) cells counted in one array by :func:`_count_counted` (320 MB of counts)."""
+
+
+def _count_counted(tokens, weights, by, documents, *, form, drop_stopwords, drop_punctuation, min_count, top,
+                   id_column, date_column):
+    """:func:`count_terms` of a table of counts per document and term, grouped by whole documents.
+
+    Each row is one document's one term, so a term's ``doc_freq`` in a group is its number of
+    rows there, and a group of documents (a period, a source) is given to the rows through their
+    document: two weighted counts over the (group, term) cells, with no sort and no table of
+    distinct keys (a fifth of the time of the general path on 62 million rows). ``None`` where
+    this does not apply (groups by document or by a token column, or too many cells): the caller
+    takes the general path.
+    """
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    if any(key in ("document", id_column) or (not _is_period(key) and key in tokens.columns) for key in keys):
+        return None
+    doc_codes, doc_ids = _codes_of(tokens[id_column])
+    term_codes, vocab = _codes_of(tokens[form])
+    n_terms = max(len(vocab), 1)
+    rows_of = np.bincount(doc_codes, minlength=len(doc_ids))
+    present = rows_of > 0
+    if keys:
+        on_ids = pd.Index(doc_ids[present])
+        per_doc, names, group_values = _group_codes(tokens.iloc[:0], by, documents, np.arange(len(on_ids)), on_ids,
+                                                    id_column=id_column, date_column=date_column)
+    else:
+        per_doc, names, group_values = np.zeros(int(present.sum()), np.int64), [], pd.DataFrame(index=pd.RangeIndex(1))
+    n_groups = max(len(group_values), 1)
+    if n_groups * n_terms > _MOST_CELLS:
+        return None
+    group_of = np.full(len(doc_ids), -1, dtype=np.int64)
+    group_of[present] = per_doc
+    punct = _punct_mask(tokens) if drop_punctuation else np.zeros(len(tokens), dtype=bool)
+    word = ~punct
+    keep = word & ~_stop_mask(tokens, form, drop_stopwords)
+    # the few punctuation rows taken away, rather than copies of every word row made
+    with_words = rows_of > np.bincount(doc_codes[punct], minlength=len(doc_ids))
+    n_docs = np.bincount(group_of[with_words], minlength=n_groups).astype(np.int64)
+    if n_groups == 1:
+        total = np.array([weights.sum() - weights[punct].sum()], dtype=np.int64)
+        key = term_codes[keep]
+    else:
+        row_group = group_of[doc_codes]
+        total = (np.bincount(row_group, weights=weights, minlength=n_groups)
+                 - np.bincount(row_group[punct], weights=weights[punct], minlength=n_groups)).astype(np.int64)
+        key = row_group[keep] * n_terms + term_codes[keep]
+        del row_group
+    cells = n_groups * n_terms
+    count = np.bincount(key, weights=weights[keep], minlength=cells)
+    pair = np.flatnonzero(count)
+    count = count[pair].astype(np.int64)
+    doc_freq = np.bincount(key, minlength=cells)[pair].astype(np.int64)
+    del key
+    chosen = count >= min_count
+    if top is not None:
+        chosen &= _top_pairs(pair, count, n_terms, int(top)) if len(pair) and top > 0 else False
+    return _labelled_counts(pair[chosen], count[chosen], doc_freq[chosen], n_terms, vocab, group_values, names,
+                            total, n_docs)
 
 
 def _weights(tokens: pd.DataFrame, count_column: str, form: str):
@@ -1090,8 +1175,8 @@ def find_keywords(
     """
     # the terms of each side counted on codes: no copy of the tokens of either side
     weights, form = _weights(tokens, count_column, form)
-    doc_codes, doc_uniques = _factorize(tokens[id_column])
-    term_codes, vocab = _factorize(tokens[form])
+    doc_codes, doc_uniques = _codes_of(tokens[id_column])  # a category without rows counts nothing
+    term_codes, vocab = _codes_of(tokens[form])
     word = ~_punct_mask(tokens) if drop_punctuation else np.ones(len(tokens), dtype=bool)
     listed = word & ~_stop_mask(tokens, form, drop_stopwords)
     terms = pd.array(np.asarray(vocab, dtype=object), dtype=str)
