@@ -150,7 +150,7 @@ def write_demo_notebooks(folder: Path) -> Path:
     after = notebook(
         new_markdown_cell("# 03 · After\n\nRuns after a failure: its report must still be written."),
         parameters(),
-        new_code_cell("print('still here', corpus)"),
+        new_code_cell("import os\nprint('still here', corpus, 'huge pages', os.environ.get('NUMPY_MADVISE_HUGEPAGE'))"),
     )
     for name, nb in (("01-demo.ipynb", good), ("02-broken.ipynb", broken), ("03-after.ipynb", after)):
         nbformat.write(nb, folder / name)

@@ -241,6 +241,16 @@ def test_vendored_widget_renderer_is_the_recorded_file():
     assert (VENDOR / "html-manager-LICENSE.txt").is_file() and (VENDOR / "html-manager-embed.js.LICENSE.txt").is_file()
 
 
+def test_kernels_start_with_numpys_huge_pages_off_unless_set(demo, monkeypatch):
+    # the demo's 03 printed its kernel's NUMPY_MADVISE_HUGEPAGE (unset in the test's own process)
+    if "NUMPY_MADVISE_HUGEPAGE" not in os.environ:
+        assert "huge pages 0" in (demo["out"] / "03-after.html").read_text(encoding="utf-8")
+    assert report._kernel_environment({"PATH": "/bin"}) == {"PATH": "/bin", "NUMPY_MADVISE_HUGEPAGE": "0"}
+    assert report._kernel_environment({"NUMPY_MADVISE_HUGEPAGE": "1"}) == {"NUMPY_MADVISE_HUGEPAGE": "1"}
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+    assert report._kernel_environment()["NUMPY_MADVISE_HUGEPAGE"] == "1"
+
+
 def test_report_json_lists_every_notebook(demo):
     data = json.loads((demo["out"] / "report.json").read_text())
     assert [r["notebook"] for r in data["notebooks"]] == ["01-demo.ipynb", "02-broken.ipynb", "03-after.ipynb"]

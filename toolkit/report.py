@@ -584,7 +584,27 @@ def _ipc_kernel_manager(folder: str):
             kwargs.setdefault("ip", str(Path(folder) / "kernel"))
             super().__init__(**kwargs)
 
+        async def start_kernel(self, **kwargs):
+            kwargs["env"] = _kernel_environment(kwargs.get("env"))
+            return await super().start_kernel(**kwargs)
+
     return IPCKernelManager
+
+
+def _kernel_environment(env=None) -> dict:
+    """The environment a report's kernels start with: ``env`` (default: this process's), with
+    numpy's huge pages off unless it says otherwise (``NUMPY_MADVISE_HUGEPAGE=0``).
+
+    On Linux, numpy asks for transparent huge pages for every large array. Where the kernel then
+    compacts memory to find them (``/sys/kernel/mm/transparent_hugepage/defrag`` set to
+    ``madvise``, the default of many distributions), each fresh array of hundreds of megabytes
+    waits on that: on these machines, allocating 500 MB took 0.71 s instead of 0.20 s, and
+    counting the terms of 62 million rows 6.5 s instead of 2.5 s. The notebooks allocate such
+    arrays once and move on, so they gain nothing from huge pages.
+    """
+    env = dict(os.environ if env is None else env)
+    env.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    return env
 
 
 def _kernel_arguments(context: dict) -> list:
