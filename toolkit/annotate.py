@@ -352,7 +352,8 @@ def _lock(out: Path, *, wait: float):
     path = out / ".lock"
     handle = open(path, "a+")
     try:
-        deadline = time.monotonic() + wait
+        started = time.monotonic()
+        deadline = started + wait
         told = False
         while True:
             try:
@@ -363,7 +364,7 @@ def _lock(out: Path, *, wait: float):
                     raise
                 if time.monotonic() >= deadline:
                     raise CacheError(out, f"another annotate run holds the cache lock; gave up after {wait:.0f} s") from None
-                if not told:
+                if not told and time.monotonic() - started >= 0.5:  # not for another run's quick check
                     print(f"waiting: another annotate run is writing {out}", flush=True)
                     told = True
                 time.sleep(0.2)

@@ -15,9 +15,10 @@ ones are swept with its tokens; the shard's positions, :mod:`toolkit.positions`,
 * ``bigrams`` and ``trigrams``: one row per distinct two- or three-word sequence of the shard's
   documents (within a sentence, without punctuation or stopwords, as :func:`toolkit.count_ngrams`
   with ``drop_stopwords=True``; without the near-duplicates the cache leaves out): ``first``,
-  ``second`` (, ``third``), ``count``, ``doc_freq``. :func:`count_kept_ngrams` adds them up
-  (the most frequent n-grams of 100,000 articles in seconds, where counting them from the tokens
-  takes a minute and the whole tokens table in memory).
+  ``second`` (, ``third``), ``count``, ``doc_freq``. They are summed over the shards once into
+  one list, most frequent first, which :func:`count_kept_ngrams` reads the top of (the most
+  frequent n-grams of 100,000 articles in 0.1 s, where counting them from the tokens takes a
+  minute and the whole tokens table in memory).
 
 Each shard of the documents table is reduced the same way, with the cache's boilerplate list, to
 
