@@ -357,6 +357,7 @@ def _summed_ngrams(ann, name: str) -> Path:
     table; annotate sweeps it when any shard changes), most frequent first in row groups of 64k:
     the top of the list is its first row group.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .annotate import _write_parquet
@@ -367,11 +368,11 @@ def _summed_ngrams(ann, name: str) -> Path:
         return path
     paths = [ann.path / f"{name}.parquet" / file for file in _in_order(shards)]
     if not all(shard.is_file() for shard in paths):
-        make_counts(ann)  # what is missing, on all cores
+        make_counts(ann)  # what is missing, on all cores (and then this sum)
+        if path.is_file():
+            return path
     table = _sum_ngram_shards(paths, _NGRAM_TABLES[name])
     path.parent.mkdir(exist_ok=True)
-    import pyarrow as pa
-
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", compression_level=1, row_group_size=_SUMMED_ROWS)
     _write_parquet(None, path, sink.getvalue().to_pybytes())
