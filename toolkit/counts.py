@@ -260,12 +260,12 @@ def _read(cache, name: str, categorical=()) -> pd.DataFrame:
     return frame
 
 
-def _table_bytes(table) -> bytes:
+def _table_bytes(table, row_group_size: int = 4_000_000) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", compression_level=1, row_group_size=4_000_000)
+    pq.write_table(table, sink, compression="zstd", compression_level=1, row_group_size=row_group_size)
     return sink.getvalue().to_pybytes()
 
 
@@ -357,9 +357,6 @@ def _summed_ngrams(ann, name: str) -> Path:
     table; annotate sweeps it when any shard changes), most frequent first in row groups of 64k:
     the top of the list is its first row group.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from .annotate import _write_parquet
 
     shards = derived_shards(ann.manifest, name)
@@ -373,9 +370,7 @@ def _summed_ngrams(ann, name: str) -> Path:
             return path
     table = _sum_ngram_shards(paths, _NGRAM_TABLES[name])
     path.parent.mkdir(exist_ok=True)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", compression_level=1, row_group_size=_SUMMED_ROWS)
-    _write_parquet(None, path, sink.getvalue().to_pybytes())
+    _write_parquet(None, path, _table_bytes(table, _SUMMED_ROWS))
     return path
 
 
