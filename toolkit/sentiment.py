@@ -208,8 +208,9 @@ class VaderScorer(Scorer):
     def score(self, sentences, *, text_column="text"):
         from .vader import vader_polarity
 
-        codes, uniques = pd.factorize(_texts(sentences, text_column), use_na_sentinel=False)
-        return _vader_frame(vader_polarity(list(uniques))[codes])
+        # every sentence, repeats too (the vectorised path scores each distinct word once anyway):
+        # the whitespace words of the same texts the tokenizer just cut are then reused
+        return _vader_frame(vader_polarity(_texts(sentences, text_column).tolist()))
 
 
 class NltkVaderScorer(Scorer):

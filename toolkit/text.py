@@ -436,13 +436,25 @@ def _edges(inside: np.ndarray):
     return edges[0::2], edges[1::2]
 
 
+_LAST_CHUNKS: list = []  # [(joined, result)]: the tokenizer and VADER chunk the same sentences of a batch
+
+
 def _chunks(joined: str):
     """The runs of non-whitespace characters of ``joined``: ``(starts, ends, codes, distinct)``,
     ``codes`` indexing the distinct runs in order of first appearance (``distinct``, an object
     array), like ``_factorize_strings(joined.split())`` (see :func:`_runs`).
+
+    The last result is kept (callers only read it): annotate's tokenizer and VADER scorer both
+    chunk a batch's sentences, the second time for the price of comparing two strings.
     """
+    if _LAST_CHUNKS and _LAST_CHUNKS[0][0] == joined:
+        return _LAST_CHUNKS[0][1]
     starts, ends, chunks = _runs(joined, ~_whitespace_table())
-    return (starts, ends) + _dictionary(chunks)
+    result = (starts, ends) + _dictionary(chunks)
+    for array in result:
+        array.flags.writeable = False
+    _LAST_CHUNKS[:] = [(joined, result)]
+    return result
 
 
 def _dictionary(strings) -> tuple:
