@@ -168,7 +168,9 @@ def test_equal_to_reference_on_news_sentences():
     assert assert_same(texts) > 4000
 
 
-def test_word_facts_and_their_cache():
+def test_word_facts_one_by_one_and_all_at_once():
+    import numpy as np
+
     from toolkit import vader
 
     rules = vader._rules()
@@ -179,10 +181,13 @@ def test_word_facts_and_their_cache():
     assert vader._word_facts("very", rules) == (2, 0.0, 0.293, rules["ids"]["very"])
     assert vader._word_facts("don't", rules) == (4, 0.0, 0.0, 0)
     assert vader._word_facts(":)", rules) == (1, 2.0, 0.0, 0)
-    # the facts kept from a first call give the same scores on the next one
-    vader._WORD_FACTS.clear()
+    # all at once (Arrow for ASCII words, Python for the others): the same facts, word for word;
+    # "ÉNORME" is upper case beyond ASCII (8), "İyi" lowercases to three characters in Python
+    words = ["GREAT!", "very", "don't", ":)", "Ok", "no", "NEVER", "'", "", "ÉNORME", "İyi", "café", "hates",
+             "kind", "--", "A", "cannot"]
+    flags, lex, boost, ids = vader._facts_of(np.array(words, dtype=object), rules)
+    assert [(int(f), float(v), float(b), int(i)) for f, v, b, i in zip(flags, lex, boost, ids)] == \
+        [vader._word_facts(w, rules) for w in words]
+    assert flags[:4].tolist() == [9, 2, 4, 1] and int(flags[words.index("ÉNORME")]) == 8
     texts = ["The talks were a great success.", "No deal."]
-    first = vader_polarity(texts)
-    assert "great" in vader._WORD_FACTS
-    assert vader_polarity(texts).tolist() == first.tolist() == [[0.8316, 0.661, 0.339, 0.0],
-                                                                 [-0.296, 0.0, 0.312, 0.688]]
+    assert vader_polarity(texts).tolist() == [[0.8316, 0.661, 0.339, 0.0], [-0.296, 0.0, 0.312, 0.688]]

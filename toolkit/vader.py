@@ -133,8 +133,6 @@ def _split_words(texts):
     return sent, codes, uniques
 
 
-_WORD_FACTS: dict = {}  # word -> (flags, lexicon valence, booster value, rule word id), kept across calls
-_WORD_FACTS_LIMIT = 200_000  # about 40 MB; past it the whole cache is emptied (a batch refills it with its own words)
 
 
 def _word_facts(w: str, rules) -> tuple:
@@ -155,6 +153,61 @@ def _word_facts(w: str, rules) -> tuple:
     return f, (v if v is not None else 0.0), (b if b is not None else 0.0), rules["ids"].get(low, 0)
 
 
+@functools.cache
+def _rule_arrays():
+    """The lexicon, boosters, negations and named words as Arrow arrays (keys) and numpy values."""
+    import pyarrow as pa
+
+    rules = _rules()
+    lexicon, boosters = rules["lexicon"], rules["boosters"]
+    return {
+        "lexicon": (pa.array(list(lexicon), type=pa.large_string()), np.array(list(lexicon.values()), dtype=np.float64)),
+        "boosters": (pa.array(list(boosters), type=pa.large_string()), np.array(list(boosters.values()), dtype=np.float64)),
+        "negate": pa.array(sorted(rules["negate"]), type=pa.large_string()),
+        "ids": (pa.array(list(rules["ids"]), type=pa.large_string()), np.array(list(rules["ids"].values()), dtype=np.int16)),
+    }
+
+
+def _looked_up(keys, table):
+    """(found, value) of each key in ``table`` (Arrow keys, numpy values)."""
+    import pyarrow.compute as pc
+
+    where = pc.index_in(keys, value_set=table[0]).to_numpy(zero_copy_only=False)
+    found = ~np.isnan(where) if where.dtype.kind == "f" else np.ones(len(where), dtype=bool)
+    values = np.zeros(len(where), dtype=table[1].dtype)
+    values[found] = table[1][where[found].astype(np.int64)]
+    return found, values
+
+
+def _facts_of(uniques, rules):
+    """:func:`_word_facts` of each distinct word as arrays ``(flags, lexicon valence, booster
+    value, rule word id)``: ASCII words with Arrow's string kernels (their stripping, case and
+    lowercasing are Python's for ASCII), the others one by one as the reference treats them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(uniques)
+    words = pa.array(uniques, type=pa.large_string())
+    stripped = pc.utf8_trim(words, characters=string.punctuation)
+    item = pc.if_else(pc.less_equal(pc.utf8_length(stripped), 2), words, stripped)
+    low = pc.ascii_lower(item)
+    arrays = _rule_arrays()
+    flags = np.where(pc.ascii_is_upper(item).to_numpy(zero_copy_only=False), _UPPER, 0).astype(np.uint8)
+    in_lexicon, lex_val = _looked_up(low, arrays["lexicon"])
+    is_booster, boost_val = _looked_up(low, arrays["boosters"])
+    negated = (pc.is_in(low, value_set=arrays["negate"]).to_numpy(zero_copy_only=False)
+               | pc.match_substring(low, "n't").to_numpy(zero_copy_only=False))
+    _, word_id = _looked_up(low, arrays["ids"])
+    flags |= np.where(in_lexicon, _LEX, 0).astype(np.uint8)
+    flags |= np.where(is_booster, _BOOST, 0).astype(np.uint8)
+    flags |= np.where(negated, _NEG, 0).astype(np.uint8)
+    other = np.flatnonzero(~pc.string_is_ascii(words).to_numpy(zero_copy_only=False)) if n else []
+    for i in other.tolist() if len(other) else []:  # (str.lower and isupper beyond ASCII: Python's)
+        f, v, b, w = _word_facts(uniques[i], rules)
+        flags[i], lex_val[i], boost_val[i], word_id[i] = f, v, b, w
+    return flags, lex_val, boost_val, word_id
+
+
 def _polarity_plain(texts) -> np.ndarray:
     """Scores of texts without emoji characters (the vectorised path)."""
     rules = _rules()
@@ -170,17 +223,7 @@ def _polarity_plain(texts) -> np.ndarray:
     # -- each distinct word once: strip punctuation (unless <= 2 characters remain), lowercase,
     # look up lexicon, boosters, negations, capitals, and the words the rules name
     ids = rules["ids"]
-    if len(_WORD_FACTS) > _WORD_FACTS_LIMIT:
-        _WORD_FACTS.clear()
-    facts = []
-    for w in uniques.tolist():
-        fact = _WORD_FACTS.get(w)
-        if fact is None:
-            fact = _WORD_FACTS[w] = _word_facts(w, rules)
-        facts.append(fact)
-    table = np.array(facts, dtype=np.float64).reshape(len(facts), 4)  # flags and ids are small integers
-    flags, lex_val, boost_val = table[:, 0].astype(np.uint8), table[:, 1].copy(), table[:, 2].copy()
-    word_id = table[:, 3].astype(np.int16)
+    flags, lex_val, boost_val, word_id = _facts_of(uniques, rules)
 
     tf = flags[codes]  # per word
     tw = word_id[codes]
