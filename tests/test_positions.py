@@ -67,3 +67,27 @@ def test_functions_take_the_cache_for_the_tokens(ann):
                                   toolkit.measure_dispersion(tokens, terms, by="month", documents=documents))
     with pytest.raises(ValueError, match="norm form"):
         toolkit.locate_terms(ann, "talks", form="token")
+
+
+def test_a_word_read_once_is_kept_until_the_shards_change(ann, tmp_path, monkeypatch):
+    from toolkit import positions
+
+    reads = []
+    real = positions._read_word_rows
+    monkeypatch.setattr(positions, "_READ", {})
+    monkeypatch.setattr(positions, "_read_word_rows", lambda *args: reads.append(args[1]) or real(*args))
+    first = find_occurrences(ann, ["talks", "war"])
+    again = find_occurrences(ann, ["war", "talks", "talks council"])
+    assert reads == ["talks", "war", "council"]           # talks and war read from the files once
+    assert again[again["query"] < 2].replace({"query": {0: 1, 1: 0}}).sort_values(
+        ["query", "doc_id", "position"]).reset_index(drop=True).equals(first)
+    # an article added: its tokens shard is new, so the words are read again (and found in it)
+    write_article(tmp_path / "corpus", "002_c.txt", "date 2011-03-01\nTalks resumed.\n")
+    settings = toolkit.AnnotationSettings(batch_chars=10, duplicates_threshold=None, boilerplate_min_docs=None)
+    newer = toolkit.annotate(tmp_path / "corpus", tmp_path / "cache", settings=settings, actors=None, scorers=[])
+    assert find_occurrences(newer, "talks")["doc_id"].tolist() == ["000_a", "001_b", "002_c"]
+    assert reads[-1] == "talks"
+    # at most _READ_ROWS rows are kept: the least recently used words go first
+    monkeypatch.setattr(positions, "_READ_ROWS", 1)
+    find_occurrences(newer, ["war", "talks"])
+    assert [key[1] for key in positions._READ] == ["talks"]

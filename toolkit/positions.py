@@ -80,8 +80,31 @@ def _word_filter(word: str, ignore_case: bool):
     return (pc.field("term") >= prefix) & (pc.field("term") < following), True
 
 
+_READ: dict = {}  # (shard paths, word, ignore_case) -> rows, most recently used last
+_READ_ROWS = 20_000_000  # rows kept at most (about 1 GB); the least recently used words go first
+
+
 def _read_word(paths, word: str, ignore_case: bool, excluded) -> pd.DataFrame:
-    """The rows of ``positions`` shards ``paths`` whose term matches ``word`` (as the tokens' queries match)."""
+    """The rows of ``positions`` shards ``paths`` whose term matches ``word`` (as the tokens' queries match).
+
+    A word read once is kept for the next call (a notebook looks its words up for the concordance,
+    the dispersion plot, the trends and the explorer): the shards are named by their content, so
+    the same names hold the same rows.
+    """
+    key = (tuple(str(path) for path in paths), word, ignore_case)
+    frame = _READ.pop(key, None)
+    if frame is None:
+        frame = _read_word_rows(paths, word, ignore_case)
+    _READ[key] = frame
+    while len(_READ) > 1 and sum(len(f) for f in _READ.values()) > _READ_ROWS:
+        del _READ[next(iter(_READ))]
+    if excluded and len(frame):
+        frame = frame[~frame["doc_id"].isin(excluded)]
+    return frame.reset_index(drop=True)
+
+
+def _read_word_rows(paths, word: str, ignore_case: bool) -> pd.DataFrame:
+    """:func:`_read_word` from the files, all documents."""
     from concurrent.futures import ThreadPoolExecutor
     import os
 
@@ -107,9 +130,7 @@ def _read_word(paths, word: str, ignore_case: bool, excluded) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series([], dtype=object if c in ("term", "doc_id") else np.int64) for c in _COLUMNS})
     frame = pa.concat_tables(tables).to_pandas()
     frame["doc_id"] = frame["doc_id"].astype(object)
-    if excluded:
-        frame = frame[~frame["doc_id"].isin(excluded)]
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def _positions_paths(ann) -> list:
