@@ -150,7 +150,8 @@ def write_demo_notebooks(folder: Path) -> Path:
     after = notebook(
         new_markdown_cell("# 03 · After\n\nRuns after a failure: its report must still be written."),
         parameters(),
-        new_code_cell("import os\nprint('still here', corpus, 'huge pages', os.environ.get('NUMPY_MADVISE_HUGEPAGE'))"),
+        new_code_cell("import os\nprint('still here', corpus, 'huge pages', os.environ.get('NUMPY_MADVISE_HUGEPAGE'),\n"
+                      "      'arrow pool', os.environ.get('ARROW_DEFAULT_MEMORY_POOL'), 'mmap max', os.environ.get('MALLOC_MMAP_MAX_'))"),
     )
     for name, nb in (("01-demo.ipynb", good), ("02-broken.ipynb", broken), ("03-after.ipynb", after)):
         nbformat.write(nb, folder / name)

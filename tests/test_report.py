@@ -241,14 +241,32 @@ def test_vendored_widget_renderer_is_the_recorded_file():
     assert (VENDOR / "html-manager-LICENSE.txt").is_file() and (VENDOR / "html-manager-embed.js.LICENSE.txt").is_file()
 
 
-def test_kernels_start_with_numpys_huge_pages_off_unless_set(demo, monkeypatch):
-    # the demo's 03 printed its kernel's NUMPY_MADVISE_HUGEPAGE (unset in the test's own process)
-    if "NUMPY_MADVISE_HUGEPAGE" not in os.environ:
-        assert "huge pages 0" in (demo["out"] / "03-after.html").read_text(encoding="utf-8")
-    assert report._kernel_environment({"PATH": "/bin"}) == {"PATH": "/bin", "NUMPY_MADVISE_HUGEPAGE": "0"}
-    assert report._kernel_environment({"NUMPY_MADVISE_HUGEPAGE": "1"}) == {"NUMPY_MADVISE_HUGEPAGE": "1"}
+def test_kernels_start_with_the_memory_settings_unless_set(demo, monkeypatch):
+    # the demo's 03 printed its kernel's settings (unset in the test's own process)
+    html = (demo["out"] / "03-after.html").read_text(encoding="utf-8")
+    for name, value in (("NUMPY_MADVISE_HUGEPAGE", "huge pages 0"), ("ARROW_DEFAULT_MEMORY_POOL", "arrow pool system"),
+                        ("MALLOC_MMAP_MAX_", "mmap max 0")):
+        if name not in os.environ:
+            assert value in html
+    assert report._kernel_environment({"PATH": "/bin"}) == {
+        "PATH": "/bin", "NUMPY_MADVISE_HUGEPAGE": "0", "ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_MMAP_MAX_": "0",
+        "MALLOC_TRIM_THRESHOLD_": "100000000000"}
+    mine = report._kernel_environment({"NUMPY_MADVISE_HUGEPAGE": "1", "ARROW_DEFAULT_MEMORY_POOL": "jemalloc"})
+    assert (mine["NUMPY_MADVISE_HUGEPAGE"], mine["ARROW_DEFAULT_MEMORY_POOL"], mine["MALLOC_MMAP_MAX_"]) == ("1", "jemalloc", "0")
     monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
     assert report._kernel_environment()["NUMPY_MADVISE_HUGEPAGE"] == "1"
+
+
+def test_notebooks_start_longest_first_by_the_last_report(tmp_path):
+    paths = [Path(f"0{i}-n.ipynb") for i in range(1, 5)]
+    assert report._longest_first(paths, tmp_path) == [0, 1, 2, 3]           # no last report: as numbered
+    (tmp_path / "report.json").write_text("not json")
+    assert report._longest_first(paths, tmp_path) == [0, 1, 2, 3]
+    last = {"notebooks": [{"notebook": "01-n.ipynb", "seconds": 12.2}, {"notebook": "02-n.ipynb", "seconds": 58.1},
+                          {"notebook": "04-n.ipynb", "seconds": 39.1}]}
+    (tmp_path / "report.json").write_text(json.dumps(last))
+    # 03 was not in the last report: first; then 02 (58.1 s), 04 (39.1 s), 01 (12.2 s)
+    assert report._longest_first(paths, tmp_path) == [2, 1, 3, 0]
 
 
 def test_report_json_lists_every_notebook(demo):
