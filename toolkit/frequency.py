@@ -405,9 +405,25 @@ def _holding(table, words, form: str, ignore_case: bool):
         indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)
         hit[at:at + len(chunk)] = matched[indices] & chunk.is_valid().to_numpy(zero_copy_only=False)
         at += len(chunk)
-    ids = table["doc_id"].cast(pa.large_string())
-    held = pc.unique(ids.filter(pa.array(hit)))
-    return table.filter(pc.is_in(ids, value_set=held))
+    ids = table["doc_id"]
+    if not all(pa.types.is_dictionary(chunk.type) for chunk in ids.chunks):
+        ids = ids.cast(pa.large_string())
+        held = pc.unique(ids.filter(pa.array(hit)))
+        return table.filter(pc.is_in(ids, value_set=held))
+    # read as a dictionary: the documents are found by their codes, each id string compared once
+    held, at = [], 0
+    for chunk in ids.chunks:
+        codes = chunk.indices.to_numpy(zero_copy_only=False)
+        held.append(chunk.dictionary.take(pa.array(np.unique(codes[hit[at:at + len(chunk)]]))))
+        at += len(chunk)
+    held = pa.concat_arrays([h.cast(pa.large_string()) for h in held]) if held else pa.array([], pa.large_string())
+    keep = np.zeros(len(table), dtype=bool)
+    at = 0
+    for chunk in ids.chunks:
+        wanted = pc.is_in(chunk.dictionary.cast(pa.large_string()), value_set=held).to_numpy(zero_copy_only=False)
+        keep[at:at + len(chunk)] = wanted[chunk.indices.to_numpy(zero_copy_only=False)]
+        at += len(chunk)
+    return table.filter(pa.array(keep))
 
 
 def _read_shard(path, columns, dictionary, drop, downcast=False, holding=None):
