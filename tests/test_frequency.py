@@ -158,6 +158,24 @@ def test_count_terms_of_counts_per_document_by_whole_documents():
                                       f.count_terms(tokens, documents=documents, **options))
 
 
+def test_count_terms_of_counts_per_document_in_blocks_of_groups(monkeypatch):
+    # 3 terms (".", peace, war) in 3 months: 9 cells; 3 cells an array puts each month in a block
+    counts = pd.DataFrame({"doc_id": pd.Categorical(["a", "a", "b", "b", "c", "c"]),
+                           "term": pd.Categorical([".", "war", "peace", "war", "war", "peace"]),
+                           "count": [1, 2, 1, 1, 4, 2], "is_stop": False,
+                           "is_punct": [True, False, False, False, False, False]})
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"],
+                              "date": pd.to_datetime(["2011-01-03", "2011-02-20", "2011-03-01"])})
+    whole = f.count_terms(counts, by="month", documents=documents)
+    for most_cells, most_blocks in ((3, 8), (6, 8), (3, 2)):   # blocks of 1 or 2 months; too many blocks
+        monkeypatch.setattr(f, "_MOST_CELLS", most_cells)
+        monkeypatch.setattr(f, "_MOST_BLOCKS", most_blocks)
+        pd.testing.assert_frame_equal(f.count_terms(counts, by="month", documents=documents), whole)
+    # January: war 2 of 2 words; February: peace 1, war 1 of 2; March: war 4, peace 2 of 6
+    assert whole[["term", "count", "total", "doc_freq"]].values.tolist() == [
+        ["war", 2, 2, 1], ["peace", 1, 2, 1], ["war", 1, 2, 1], ["war", 4, 6, 1], ["peace", 2, 6, 1]]
+
+
 def test_grouping_needs_documents(tokens):
     with pytest.raises(ValueError, match="documents"):
         f.count_terms(tokens, by="month")

@@ -628,6 +628,9 @@ def _codes_of(column: pd.Series):
 
 _MOST_CELLS = 40_000_000
 """The most (group, term) cells counted in one array by :func:`_count_counted` (320 MB of counts)."""
+_MOST_BLOCKS = 8
+"""... and the most such arrays, one after the other (each one pass over the rows); past that, the
+general path (a sort) is quicker."""
 
 
 def _count_counted(tokens, weights, by, documents, *, form, drop_stopwords, drop_punctuation, min_count, top,
@@ -638,8 +641,8 @@ def _count_counted(tokens, weights, by, documents, *, form, drop_stopwords, drop
     rows there, and a group of documents (a period, a source) is given to the rows through their
     document: two weighted counts over the (group, term) cells, with no sort and no table of
     distinct keys (a fifth of the time of the general path on 62 million rows). ``None`` where
-    this does not apply (groups by document or by a token column, or too many cells): the caller
-    takes the general path.
+    this does not apply (groups by document or by a token column, or more cells than
+    ``_MOST_BLOCKS`` arrays of ``_MOST_CELLS``): the caller takes the general path.
     """
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     if any(key in ("document", id_column) or (not _is_period(key) and key in tokens.columns) for key in keys):
@@ -656,8 +659,9 @@ def _count_counted(tokens, weights, by, documents, *, form, drop_stopwords, drop
     else:
         per_doc, names, group_values = np.zeros(int(present.sum()), np.int64), [], pd.DataFrame(index=pd.RangeIndex(1))
     n_groups = max(len(group_values), 1)
-    if n_groups * n_terms > _MOST_CELLS:
-        return None
+    cells = n_groups * n_terms
+    if cells > _MOST_CELLS and (cells > _MOST_CELLS * _MOST_BLOCKS or cells > 4 * len(tokens)):
+        return None  # (sparse: sorting the rows is quicker than sweeping the cells)
     group_of = np.full(len(doc_ids), -1, dtype=np.int64)
     group_of[present] = per_doc
     punct = _punct_mask(tokens) if drop_punctuation else np.zeros(len(tokens), dtype=bool)
@@ -675,12 +679,30 @@ def _count_counted(tokens, weights, by, documents, *, form, drop_stopwords, drop
                  - np.bincount(row_group[punct], weights=weights[punct], minlength=n_groups)).astype(np.int64)
         key = row_group[keep] * n_terms + term_codes[keep]
         del row_group
-    cells = n_groups * n_terms
-    count = np.bincount(key, weights=weights[keep], minlength=cells)
-    pair = np.flatnonzero(count)
-    count = count[pair].astype(np.int64)
-    doc_freq = np.bincount(key, minlength=cells)[pair].astype(np.int64)
-    del key
+    # the (group, term) cells counted densely, in blocks of whole groups of at most _MOST_CELLS
+    # cells (months of a decade times a million terms would not fit at once): the same pairs, in
+    # the same order, as one pass
+    per_block = max(1, _MOST_CELLS // n_terms)
+    kept_weights = weights[keep]
+    pairs, counts, doc_freqs = [], [], []
+    for first in range(0, n_groups, per_block):
+        cells = min(per_block, n_groups - first) * n_terms
+        if per_block >= n_groups:
+            part, part_weights, offset = key, kept_weights, 0
+        else:
+            offset = first * n_terms
+            rows = np.flatnonzero((key >= offset) & (key < offset + cells))
+            part, part_weights = key[rows] - offset, kept_weights[rows]
+            del rows
+        block = np.bincount(part, weights=part_weights, minlength=cells)
+        pair = np.flatnonzero(block)
+        counts.append(block[pair].astype(np.int64))
+        del block
+        doc_freqs.append(np.bincount(part, minlength=cells)[pair].astype(np.int64))
+        pairs.append(pair + offset)
+        del part, part_weights
+    del key, kept_weights
+    pair, count, doc_freq = (np.concatenate(x) for x in (pairs, counts, doc_freqs))
     chosen = count >= min_count
     if top is not None:
         chosen &= _top_pairs(pair, count, n_terms, int(top)) if len(pair) and top > 0 else False
