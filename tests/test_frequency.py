@@ -564,3 +564,24 @@ def test_read_tokens_of_the_documents_holding_some_words(small_corpus, tmp_path)
     assert len(held) == full["doc_id"].astype(str).isin(holding).sum()    # whole documents
     assert sorted(set(f.read_tokens(ann, columns=["norm"], holding="RUSS*")["doc_id"].astype(str))) == holding
     assert f.read_tokens(ann, columns=["norm"], holding="peace").empty
+
+
+def test_read_tokens_holding_words_the_same_with_the_positions_kept(small_corpus, tmp_path, monkeypatch):
+    import toolkit
+    from toolkit import positions
+
+    ann = toolkit.annotate(small_corpus, tmp_path / "cache", scorers=None, workers=1)
+    queries = (["russia"], "RUSS*", "peace", "russia talks", ["nato", "."], ".")
+    columns = ["doc_id", "sent_id", "position", "norm", "is_punct"]
+    before = [f.read_tokens(ann, columns=columns, holding=q) for q in queries]   # no positions yet: word by word
+    assert not (ann.path / "positions.parquet").exists()
+    toolkit.make_counts(ann)
+    looked_up = []
+    monkeypatch.setattr(positions, "_READ", {})
+    monkeypatch.setattr(positions, "_read_word_rows", lambda *a, r=positions._read_word_rows: looked_up.append(a[1]) or r(*a))
+    for query, expected in zip(queries, before):
+        pd.testing.assert_frame_equal(f.read_tokens(ann, columns=columns, holding=query), expected)
+    # the positions named the documents of the words (russia once); a query with "." (punctuation, not
+    # kept there) was matched in the tokens
+    assert looked_up == ["russia", "RUSS*", "peace"]
+    assert sorted(set(before[0]["doc_id"].astype(str))) == ["001_a", "002_b"] and before[2].empty

@@ -417,10 +417,41 @@ def _holding(table, words, form: str, ignore_case: bool):
         held.append(chunk.dictionary.take(pa.array(np.unique(codes[hit[at:at + len(chunk)]]))))
         at += len(chunk)
     held = pa.concat_arrays([h.cast(pa.large_string()) for h in held]) if held else pa.array([], pa.large_string())
-    keep = np.zeros(len(table), dtype=bool)
-    at = 0
-    for chunk in ids.chunks:
-        wanted = pc.is_in(chunk.dictionary.cast(pa.large_string()), value_set=held).to_numpy(zero_copy_only=False)
+    return _with_ids(table, held)
+
+
+def _held_ids(ann, words, ignore_case: bool, excluded):
+    """The ids of the documents holding one of ``words`` (in ``norm``), from the positions kept
+    beside the cache (see :mod:`toolkit.positions`), or None where they cannot say: positions not
+    made yet, or a word that may match punctuation (which they leave out)."""
+    import pyarrow as pa
+
+    from .counts import _in_order, derived_shards
+    from .positions import _read_word
+
+    if any("[" in word or not re.search(r"\w", word.replace("*", "").replace("?", "")) for word in words):
+        return None
+    paths = [ann.path / "positions.parquet" / name for name in _in_order(derived_shards(ann.manifest, "positions"))]
+    if not paths or not all(path.is_file() for path in paths):
+        return None
+    ids = set()
+    for word in words:
+        ids.update(_read_word(paths, word, ignore_case, excluded)["doc_id"].tolist())
+    return pa.array(sorted(ids), pa.large_string())
+
+
+def _with_ids(table, ids):
+    """The rows of a shard whose ``doc_id`` is one of ``ids`` (an Arrow string array), each
+    distinct id of the shard compared once when the column is dictionary-encoded."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table["doc_id"]
+    if not all(pa.types.is_dictionary(chunk.type) for chunk in column.chunks):
+        return table.filter(pc.is_in(column.cast(pa.large_string()), value_set=ids))
+    keep, at = np.zeros(len(table), dtype=bool), 0
+    for chunk in column.chunks:
+        wanted = pc.is_in(chunk.dictionary.cast(pa.large_string()), value_set=ids).to_numpy(zero_copy_only=False)
         keep[at:at + len(chunk)] = wanted[chunk.indices.to_numpy(zero_copy_only=False)]
         at += len(chunk)
     return table.filter(pa.array(keep))
@@ -428,20 +459,24 @@ def _holding(table, words, form: str, ignore_case: bool):
 
 def _read_shard(path, columns, dictionary, drop, downcast=False, holding=None):
     """One Parquet shard, text columns dictionary-encoded, without the documents in ``drop``
-    (and, with ``holding=(words, form, ignore_case)``, only the documents holding one of the words)."""
+    (and, with ``holding=(words, form, ignore_case)``, only the documents holding one of the words;
+    ``holding`` may also be the ids of those documents, as an Arrow string array)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    read = columns if holding is None or columns is None or holding[1] in columns else [*columns, holding[1]]
+    by_words = holding is not None and isinstance(holding, tuple)
+    read = columns if not by_words or columns is None or holding[1] in columns else [*columns, holding[1]]
     table = pq.read_table(path, columns=read, read_dictionary=dictionary)
     if drop:
         table = table.filter(pc.invert(pc.is_in(table["doc_id"].cast(pa.large_string()),
                                                 value_set=pa.array(sorted(drop), pa.large_string()))))
-    if holding is not None:
+    if by_words:
         table = _holding(table, *holding)
         if read is not columns:
             table = table.drop_columns([holding[1]])
+    elif holding is not None:
+        table = _with_ids(table, holding)
     if downcast:
         for i, field in enumerate(table.schema):
             if pa.types.is_int64(field.type):
@@ -521,7 +556,12 @@ def read_tokens(cache, *, columns=None, table: str = "tokens", categorical=("doc
         if form not in names:
             raise ValueError(f"the {table} table has no {form!r} column to find {holding!r} in")
         held = ([w.split()[0] for w in _as_queries(holding)], form, ignore_case)
-        dictionary = list(dict.fromkeys([*dictionary, form]))
+        ids = _held_ids(ann, held[0], ignore_case, excluded) if table == "tokens" and form == "norm" else None
+        if ids is None:
+            dictionary = list(dict.fromkeys([*dictionary, form]))
+        else:  # the documents are known: only their shards are read, and no word is matched again
+            held, wanted_ids = ids, set(ids.to_pylist())
+            jobs = [job for job in jobs if not wanted_ids.isdisjoint(shards[job[0].name])] or jobs[:1]
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
         tables = list(pool.map(lambda job: _read_shard(job[0], wanted, dictionary, job[1], downcast, held), jobs))
     if downcast:  # a column that stayed int64 in one shard is int64 in every shard
