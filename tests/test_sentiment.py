@@ -464,3 +464,16 @@ def test_read_ratings(tmp_path):
     r = read_ratings(p)
     assert r.id.tolist() == ["1_1", "7"] and r.human_mean.tolist() == [2.5, -1.0]
     assert r.text.tolist() == ['I "love" it', "meh"]  # quotes kept: no quoting in this format
+
+
+def test_first_occurrences_of_sentence_actor_keys():
+    import numpy as np
+
+    from toolkit.sentiment import _first_occurrences
+
+    key = np.array([5, 3, 5, 1, 3, 3, 7], dtype=np.int64)
+    assert _first_occurrences(key).tolist() == [True, True, False, True, False, False, True]
+    rng = np.random.default_rng(0)
+    many = rng.integers(0, 50, 1000)
+    assert (_first_occurrences(many) == ~pd.Series(many).duplicated().to_numpy()).all()
+    assert _first_occurrences(np.zeros(0, dtype=np.int64)).tolist() == []
