@@ -776,11 +776,8 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
             with tempfile.TemporaryDirectory(prefix="toolkit-kernel-") as sockets:
                 # the kernel starts in notebooks/ (nbclient's resources path); papermill's cwd= would
                 # change this whole process's folder, under the feet of the notebooks running beside
-                # saved once at the end (papermill does so after a failing cell too), not after every
-                # cell: the report's process serialises each growing notebook otherwise
                 pm.execute_notebook(str(path.resolve()), str(executed_path.resolve()), parameters=parameters,
                                     kernel_name="python3", language="python", progress_bar=progress,
-                                    request_save_on_cell_execute=False,
                                     execution_timeout=timeout, extra_arguments=_kernel_arguments(context),
                                     kernel_manager_class=_ipc_kernel_manager(sockets),
                                     resources={"metadata": {"path": str(notebooks.resolve())}})
