@@ -291,6 +291,24 @@ def test_an_unreadable_notebook_fails_alone(small_corpus, tmp_path):
     assert "FAILED" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_cell_over_the_timeout_is_named_in_its_report(small_corpus, tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    slow = new_notebook(cells=[new_markdown_cell("# 01 · Slow"),
+                               new_code_cell("corpus = None", metadata={"tags": ["parameters"]}),
+                               new_code_cell("x = 1"), new_code_cell("import time\ntime.sleep(60)"),
+                               new_code_cell("print('never reached')")])
+    slow.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(slow, notebooks / "01-slow.ipynb")
+    runs = report.render_reports(small_corpus, out=tmp_path / "out", notebooks=notebooks, echo=lambda *a: None,
+                                 progress=False, timeout=3)
+    # the notebook as far as it ran is rendered (papermill saved it cell by cell), the slow cell named
+    assert (runs[0].ok, runs[0].cell_source, runs[0].html) == (False, "import time", "01-slow.html")
+
+
 def test_notebooks_run_two_at_a_time_with_each_ones_lines_together(demo):
     # the demo runs with the default jobs: 2 on a machine with two cores or more (CI has 2)
     stdout = demo["stdout"]
