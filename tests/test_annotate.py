@@ -293,3 +293,24 @@ def test_unknown_option_is_refused_and_settings_fields_are_accepted(small_corpus
     # a field of AnnotationSettings given as an option is the same as settings=...
     ann = annotate(small_corpus, tmp_path / "b", duplicates_threshold=None, boilerplate_min_docs=None)
     assert ann.settings["duplicates_threshold"] is None and ann.settings["boilerplate_min_docs"] is None
+
+
+def test_a_cache_a_report_checked_is_taken_as_it_is(small_corpus, tmp_path, monkeypatch):
+    from toolkit.report import _begin_report
+
+    module = importlib.import_module("toolkit.annotate")
+
+    monkeypatch.setattr(module, "_CHECKED", {})
+    cache = tmp_path / "cache"
+    first = annotate(small_corpus, cache, scorers=None, workers=1)
+    signature = module._file_signature(cache / "manifest.json")
+    # what a report tells each notebook's kernel after bringing the cache up to date
+    _begin_report(json.dumps({"checked": {"cache": str(cache.resolve()), "signature": list(signature),
+                                          "run_key": first.manifest["run_key"]}}))
+    assert module._CHECKED == {str(cache.resolve()): (signature, first.manifest["run_key"])}
+    write_article(small_corpus, "004_d.txt", "date 2020-04-01\nTalks resumed.\n")   # arrives during the report
+    assert len(annotate(small_corpus, cache, scorers=None, workers=1).documents) == 3   # as checked
+    # other settings are another run: the corpus is listed and the new article read
+    assert len(annotate(small_corpus, cache, scorers=["vader"], workers=1).documents) == 4
+    # the manifest was replaced meanwhile: not the cache the report checked, so listed again
+    assert len(annotate(small_corpus, cache, scorers=None, workers=1).documents) == 4

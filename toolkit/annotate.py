@@ -556,7 +556,6 @@ def annotate(
     except OSError as err:
         raise CacheError(out, f"cannot create the cache folder: {err.strerror or err}") from None
 
-    listed = _stat_source(source)         # before reading: a file rewritten while it is read is caught too
     versions = []
     if settings.scorers:
         from .sentiment import scorer_versions
@@ -564,6 +563,10 @@ def annotate(
         versions = scorer_versions(settings.scorers)
     index_key = _index_key(source, settings, read_options)
     run_key = _run_key(index_key, settings, versions)
+    checked = _checked_cache(out, run_key)
+    if checked is not None:  # a report checked this cache just before its notebooks started
+        return checked
+    listed = _stat_source(source)         # before reading: a file rewritten while it is read is caught too
     cached = _reuse(out, run_key, source, listed, lock_wait)
     if cached is not None:  # no file changed since the last run, and no setting: nothing to do
         return cached
@@ -689,6 +692,28 @@ def _racy_hashes(source: Path, listed: dict, scanned: int) -> dict:
 
     return {name: _bytes_hash(_entry_path(source, name)) for name, stat in listed.items()
             if stat is not None and stat[1] >= scanned - RACY_NS}
+
+
+_CHECKED: dict = {}
+"""Caches that ``python -m toolkit report`` brought up to date just before starting a notebook:
+``{cache folder: (manifest file signature, run key)}``, set in the notebook's kernel. The
+notebook's own :func:`annotate` with the same settings then takes the cache as it is, without
+listing the corpus again (0.6 s at 100,000 articles): every notebook of a report reads the corpus
+as the report found it when it started, even if articles arrive meanwhile."""
+
+
+def _checked_cache(out: Path, run_key: str):
+    """The cache as a report checked it (see :data:`_CHECKED`), if the manifest is still that one."""
+    try:
+        seen = _CHECKED.get(str(out.resolve()))
+    except OSError:
+        return None
+    if seen is None or seen != (_file_signature(out / "manifest.json"), run_key):
+        return None
+    manifest = _read_manifest(out)
+    if manifest is None or manifest.get("run_key") != run_key or not _shards_present(out, manifest):
+        return None
+    return Annotations(out, manifest=manifest)
 
 
 def _reuse(out: Path, run_key: str, source: Path, listed: dict, lock_wait: float):

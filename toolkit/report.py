@@ -86,6 +86,11 @@ def _begin_report(context_json: str):
     """Called in the kernel before any cell runs: remember the run's parameters, capture tables."""
     _CONTEXT.clear()
     _CONTEXT.update(json.loads(context_json))
+    checked = _CONTEXT.get("checked")
+    if checked:  # the report has just brought the cache up to date: the notebook need not list the corpus
+        from .annotate import _CHECKED
+
+        _CHECKED[checked["cache"]] = (tuple(checked["signature"]), checked["run_key"])
     # a Styler writes cell values as raw HTML by default; a corpus or dictionary may hold markup
     pd.set_option("styler.format.escape", "html")
     if _CONTEXT.get("tables"):
@@ -743,10 +748,11 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
     fallback = None
     stamp_lock, echo_lock = threading.Lock(), threading.Lock()
     jobs = max(1, min(int(jobs) if jobs else min(2, os.cpu_count() or 1), len(paths)))
+    checked = None
     if jobs > 1:
         # the notebooks would annotate the same cache at once (one waiting on the other's lock,
         # saying so in its report): annotate it here first, as they will ask for it
-        _annotate_first(base, notebooks, echo, progress)
+        checked = _annotate_first(base, notebooks, echo, progress)
         progress = False  # several bars at once would overwrite each other
 
     def run_one(number, path):
@@ -761,7 +767,7 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
             for old in table_folder.glob("*.csv"):
                 old.unlink()
         context = {"notebook": path.name, "parameters": parameters,
-                   "tables": str(table_folder) if table_folder else None}
+                   "tables": str(table_folder) if table_folder else None, "checked": checked}
         with echo_lock:
             echo(f"[{number}/{len(paths)}] running {path.name}")
         (out / f"{name}.html").unlink(missing_ok=True)  # never leave an old report that looks current
@@ -867,6 +873,8 @@ def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
 
     The cache folder is the one a notebook would use (the default is found from its working
     folder, ``notebooks/``). A failure is only noted: each notebook then reports it in its place.
+    Returns what the notebooks' kernels are told about the cache (see ``toolkit.annotate._CHECKED``),
+    or None.
     """
     from .annotate import annotate, default_cache_dir
     from .counts import make_counts
@@ -892,6 +900,12 @@ def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
         return
     if made:
         echo(f"  counted {made} shard(s) for the notebooks in {time.perf_counter() - started:.1f} s")
+    from .annotate import _file_signature, _read_manifest
+
+    manifest, signature = _read_manifest(Path(cache)), _file_signature(Path(cache) / "manifest.json")
+    if manifest is None or signature is None:
+        return None
+    return {"cache": str(Path(cache).resolve()), "signature": list(signature), "run_key": manifest.get("run_key")}
 
 
 def _write_index(out: Path, runs: list, *, base: dict, no_input: bool, tables: bool):
