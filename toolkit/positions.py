@@ -81,7 +81,7 @@ def _word_filter(word: str, ignore_case: bool):
 
 
 _READ: dict = {}  # (shard paths, word, ignore_case) -> rows, most recently used last
-_READ_ROWS = 20_000_000  # rows kept at most (about 1 GB); the least recently used words go first
+_READ_ROWS = 5_000_000  # rows kept at most (about 0.5 GB with their id strings); the least recently used words go first
 
 
 def _read_word(paths, word: str, ignore_case: bool, excluded) -> pd.DataFrame:
