@@ -13,7 +13,7 @@ import pytest
 
 import toolkit
 from toolkit import report
-from reports_once import rendered_demo
+from reports_once import CELL_TIMEOUT, rendered_demo
 from conftest import write_article
 
 VENDOR = Path(report.__file__).parent / "data" / "vendor"
@@ -334,6 +334,6 @@ def test_two_at_a_time_with_relative_paths(demo, tmp_path, monkeypatch):
     shutil.copytree(demo["corpus"], tmp_path / "corpus")
     monkeypatch.chdir(tmp_path)
     runs = report.render_reports("corpus", out="out", notebooks="nb", echo=lambda line: None, progress=False,
-                                 jobs=2, params=[f"cache={tmp_path / 'cache'}"])
+                                 jobs=2, params=[f"cache={tmp_path / 'cache'}"], timeout=CELL_TIMEOUT)
     assert [(r.notebook, r.ok) for r in runs] == [("01-demo.ipynb", True), ("03-after.ipynb", True)]
     assert "still here" in (tmp_path / "out" / "03-after.html").read_text(encoding="utf-8")
