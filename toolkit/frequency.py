@@ -726,19 +726,19 @@ def _count_counted(tokens, weights, by, documents, *, form, drop_stopwords, drop
     kept_weights = weights[keep]
     pairs, counts, doc_freqs = [], [], []
     for first in range(0, n_groups, per_block):
-        cells = min(per_block, n_groups - first) * n_terms
+        block_cells = min(per_block, n_groups - first) * n_terms
         if per_block >= n_groups:
             part, part_weights, offset = key, kept_weights, 0
         else:
             offset = first * n_terms
-            rows = np.flatnonzero((key >= offset) & (key < offset + cells))
+            rows = np.flatnonzero((key >= offset) & (key < offset + block_cells))
             part, part_weights = key[rows] - offset, kept_weights[rows]
             del rows
-        block = np.bincount(part, weights=part_weights, minlength=cells)
+        block = np.bincount(part, weights=part_weights, minlength=block_cells)
         pair = np.flatnonzero(block)
         counts.append(block[pair].astype(np.int64))
         del block
-        doc_freqs.append(np.bincount(part, minlength=cells)[pair].astype(np.int64))
+        doc_freqs.append(np.bincount(part, minlength=block_cells)[pair].astype(np.int64))
         pairs.append(pair + offset)
         del part, part_weights
     del key, kept_weights
