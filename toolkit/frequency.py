@@ -426,13 +426,12 @@ def _held_ids(ann, words, ignore_case: bool, excluded):
     made yet, or a word that may match punctuation (which they leave out)."""
     import pyarrow as pa
 
-    from .counts import _in_order, derived_shards
-    from .positions import _read_word
+    from .positions import _positions_paths, _read_word
 
     if any("[" in word or not re.search(r"\w", word.replace("*", "").replace("?", "")) for word in words):
         return None
-    paths = [ann.path / "positions.parquet" / name for name in _in_order(derived_shards(ann.manifest, "positions"))]
-    if not paths or not all(path.is_file() for path in paths):
+    paths = _positions_paths(ann, make=False)
+    if not paths:
         return None
     ids = set()
     for word in words:

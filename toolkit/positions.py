@@ -133,12 +133,15 @@ def _read_word_rows(paths, word: str, ignore_case: bool) -> pd.DataFrame:
     return frame
 
 
-def _positions_paths(ann) -> list:
-    """The cache's ``positions`` shards, made where missing (with the other counts of their tokens shard)."""
+def _positions_paths(ann, *, make: bool = True):
+    """The cache's ``positions`` shards, made where missing (with the other counts of their tokens
+    shard); with ``make=False``, None when some are missing."""
     from .counts import _in_order, derived_shards, make_counts
 
     paths = [ann.path / "positions.parquet" / name for name in _in_order(derived_shards(ann.manifest, "positions"))]
     if not all(path.is_file() for path in paths):
+        if not make:
+            return None
         make_counts(ann)
     return paths
 

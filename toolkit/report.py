@@ -885,8 +885,8 @@ def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
             cache = default_cache_dir(base["corpus"])
     started = time.perf_counter()
     try:
-        annotate(base["corpus"], cache, actors=base.get("actors"), scorers=base.get("scorers"),
-                 metadata=base.get("metadata"), progress=progress)
+        ann = annotate(base["corpus"], cache, actors=base.get("actors"), scorers=base.get("scorers"),
+                       metadata=base.get("metadata"), progress=progress)
     except Exception as err:  # noqa: BLE001 - the notebooks say what is wrong, each in its report
         echo(f"  annotating first failed ({type(err).__name__}: {str(err).splitlines()[0][:200]}); "
              "the notebooks will try")
@@ -900,12 +900,12 @@ def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
         return
     if made:
         echo(f"  counted {made} shard(s) for the notebooks in {time.perf_counter() - started:.1f} s")
-    from .annotate import _file_signature, _read_manifest
+    from .annotate import _file_signature
 
-    manifest, signature = _read_manifest(Path(cache)), _file_signature(Path(cache) / "manifest.json")
-    if manifest is None or signature is None:
+    signature = _file_signature(Path(cache) / "manifest.json")  # (make_counts leaves the manifest as it is)
+    if signature is None:
         return None
-    return {"cache": str(Path(cache).resolve()), "signature": list(signature), "run_key": manifest.get("run_key")}
+    return {"cache": str(Path(cache).resolve()), "signature": list(signature), "run_key": ann.manifest.get("run_key")}
 
 
 def _write_index(out: Path, runs: list, *, base: dict, no_input: bool, tables: bool):
