@@ -259,3 +259,34 @@ def test_make_counts_makes_every_missing_count_once(tmp_path):
     assert make_counts(ann) == 0                                    # nothing missing: nothing made
     assert read_lengths(ann)["words"].tolist() == [19, 7]          # a: 15 + 4 words; b: 3 + 4
     assert count_kept_ngrams(ann, 2).set_index("term").loc["security forces", "count"] == 3
+
+
+@pytest.mark.parametrize("batch_chars", [None, 10])
+def test_read_metadata_is_joined_once_and_read_once_per_cache(tmp_path, batch_chars):
+    ann = _near_duplicates(tmp_path, batch_chars)  # a, b and c, c a near-duplicate of a (left out)
+    metadata = ann.read_metadata()
+    assert metadata["doc_id"].tolist() == ["000_a", "001_b"]
+    assert metadata["date"].dt.strftime("%Y-%m-%d").tolist() == ["2011-01-05", "2011-02-01"]
+    assert "text" not in metadata.columns
+    documents = ann.read("documents")
+    pd.testing.assert_frame_equal(metadata, documents.drop(columns=["text"]))
+    # every document, near-duplicate included, joined into one file
+    joined = list((ann.path / "metadata.parquet").glob("all-*"))
+    assert len(joined) == 1
+    assert pd.read_parquet(joined[0])["doc_id"].tolist() == ["000_a", "001_b", "002_c"]
+    everything = toolkit.Annotations(ann.path, all_documents=True).read_metadata()
+    assert everything["doc_id"].tolist() == ["000_a", "001_b", "002_c"]
+    # read once per Annotations: the file gone, the same table; a copy each time
+    joined[0].unlink()
+    metadata["date"] = pd.NaT
+    again = ann.read_metadata()
+    pd.testing.assert_frame_equal(again, documents.drop(columns=["text"]))
+    # a new Annotations joins the shards again; an article added sweeps the old join
+    toolkit.Annotations(ann.path).read_metadata()
+    old = next((ann.path / "metadata.parquet").glob("all-*"))
+    _write(tmp_path / "corpus", "003_d.txt", "2011-03-01", "Talks resumed in Geneva.")
+    settings = toolkit.AnnotationSettings(batch_chars=batch_chars or 1_000_000, duplicates_threshold=0.5,
+                                          boilerplate_min_docs=None)
+    ann = toolkit.annotate(tmp_path / "corpus", tmp_path / "cache", settings=settings, actors=None, scorers=[])
+    assert not old.exists()
+    assert ann.read_metadata()["doc_id"].tolist() == ["000_a", "001_b", "003_d"]

@@ -1162,6 +1162,7 @@ class Annotations:
     def __init__(self, path, *, manifest=None, all_documents: bool = False):
         self.path = Path(path)
         self.all_documents = all_documents
+        self._metadata = None  # read_metadata's table, read once
         self.manifest = manifest or _read_manifest(self.path)
         if self.manifest is None:
             raise CacheError(self.path, "no complete annotation cache here; run `python -m toolkit annotate`")
@@ -1200,12 +1201,20 @@ class Annotations:
         """The documents table without the texts: one row per document, every column but ``text``.
 
         Reads a small part of the cache (the texts are most of it): for counts, dates and sources.
+        The columns are joined into one file beside the cache on first use, and read once per
+        ``Annotations`` (each call returns a copy), so functions handed the cache in place of the
+        documents table do not read them again.
         """
-        shards = list(self.manifest["tables"]["documents"]["shards"])
-        if not shards:
+        if not self.manifest["tables"]["documents"]["shards"]:
             return self.documents.drop(columns=["text"], errors="ignore")
-        names = [n for n in pq.read_schema(self.path / "documents.parquet" / shards[0]).names if n != "text"]
-        return self.read("documents", columns=names)
+        if self._metadata is None:
+            from .counts import _read_metadata
+
+            self._metadata = _read_metadata(self)
+        frame = self._metadata
+        if self.excluded and not self.all_documents:
+            frame = frame[~frame["doc_id"].isin(self.excluded)].reset_index(drop=True)
+        return frame.copy()
 
     @cached_property
     def boilerplate(self) -> pd.DataFrame:
