@@ -496,13 +496,14 @@ def _replicates(bits, sizes, offsets, groups, score, packed, width, n_column):
     starts = np.cumsum(sizes[groups]) - sizes[groups]
     # a uniform integer below the group's size from 32 random bits: (r * size) >> 32 (bias < size / 2**32)
     one = len(groups) == 1  # one group: a scalar size and offset (no per-slot arrays)
-    draw = bits.astype(np.uint64)
-    draw *= np.uint64(sizes[groups[0]]) if one else sizes[slot_group].astype(np.uint64)
+    # (np.take, not fancy indexing: the same values in half the time)
+    draw = np.multiply(bits, np.uint64(sizes[groups[0]]) if one else np.take(sizes, slot_group).astype(np.uint64),
+                       dtype=np.uint64)
     draw >>= np.uint64(32)
     draw = draw.view(np.int64)
-    draw += offsets[groups[0]] if one else offsets[slot_group]
-    s = np.add.reduceat(score[draw], starts, axis=1)
-    code = np.add.reduceat(packed[draw], starts, axis=1)
+    draw += offsets[groups[0]] if one else np.take(offsets, slot_group)
+    s = np.add.reduceat(np.take(score, draw), starts, axis=1)
+    code = np.add.reduceat(np.take(packed, draw), starts, axis=1)
     mask = (1 << width) - 1
     neg, pos = code & mask, (code >> width) & mask
     if n_column is None:  # sentence units: one sentence each
@@ -510,7 +511,7 @@ def _replicates(bits, sizes, offsets, groups, score, packed, width, n_column):
     elif isinstance(n_column, str):
         n = code >> (2 * width)
     else:
-        n = np.add.reduceat(n_column[draw], starts, axis=1, dtype=np.int64)
+        n = np.add.reduceat(np.take(n_column, draw), starts, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.stack([s / n, neg / n, pos / n], axis=-1)
 
@@ -549,7 +550,7 @@ def _bootstrap(group_codes, values, n_groups, *, n_boot, level, seed, budget=2_0
     elif 3 * width <= 63:
         packed, n_column = packed + (counts[:, 0] << (2 * width)), "packed"
     else:
-        n_column = counts[:, 0].astype(np.int16 if top.max(initial=0) < 2**15 else np.int64)
+        n_column = np.ascontiguousarray(counts[:, 0])  # int64: summing gathered int16 into int64 took longer
     g = 0
     while g < n_groups:
         # a chunk of whole groups with at most `budget` resampled units per replicate block
