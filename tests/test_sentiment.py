@@ -477,3 +477,17 @@ def test_first_occurrences_of_sentence_actor_keys():
     many = rng.integers(0, 50, 1000)
     assert (_first_occurrences(many) == ~pd.Series(many).duplicated().to_numpy()).all()
     assert _first_occurrences(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+def test_baseline_counts_the_scored_sentences_of_each_scorer():
+    from toolkit.sentiment import _baseline
+
+    data = pd.DataFrame({"doc_id": ["a", "a", "b", "b", "c"], "scorer": ["vader", "vader", "vader", "minilm", "vader"],
+                         "score": [-0.5, np.nan, 1.0, 0.25, 0.0]})
+    base = _baseline(data, ["scorer"])
+    # minilm: 0.25 alone; vader: -0.5, 1.0, 0.0 (the missing score left out) -> 0.5 / 3
+    assert base["scorer"].tolist() == ["minilm", "vader"]
+    assert base["baseline_n_sentences"].tolist() == [1, 3]
+    assert base["baseline_mean"].tolist() == pytest.approx([0.25, 0.5 / 3])
+    whole = _baseline(data, [])
+    assert whole[["baseline_n_sentences", "baseline_mean"]].values.tolist()[0] == pytest.approx([4, 0.75 / 4])
