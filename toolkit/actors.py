@@ -54,6 +54,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._arrays import distinct
 from .errors import DictionaryError
 
 __all__ = [
@@ -747,20 +748,21 @@ def count_mentions(
     >>> count_mentions(m)[["actor", "mentions", "sentences", "documents"]].values.tolist()
     [['TUR', 3, 2, 2]]
     """
-    frame = mentions[[id_column, "sent_id", "actor"]].copy()
-    group = ["actor"]
-    if period:
-        if documents is None:
-            raise ValueError("counting by period needs the documents table (documents=...) for the dates")
-        dates = documents.drop_duplicates(id_column).set_index(id_column)[date_column]
-        frame["period"] = pd.to_datetime(frame[id_column].map(dates)).dt.to_period(period).dt.start_time
-        group = ["period", "actor"]
-    grouped = frame.groupby(group)
-    out = pd.DataFrame({
-        "mentions": grouped.size(),
-        "sentences": frame.drop_duplicates(group + [id_column, "sent_id"]).groupby(group).size(),
-        "documents": grouped[id_column].nunique(),
-    }).reset_index()
+    if period and documents is None:
+        raise ValueError("counting by period needs the documents table (documents=...) for the dates")
+    group = ["period", "actor"] if period else ["actor"]
+    out = _count_by_codes(mentions, documents, period, id_column=id_column, date_column=date_column)
+    if out is None:  # missing values, or too many keys for one integer: pandas' groupby
+        frame = mentions[[id_column, "sent_id", "actor"]].copy()
+        if period:
+            dates = documents.drop_duplicates(id_column).set_index(id_column)[date_column]
+            frame["period"] = pd.to_datetime(frame[id_column].map(dates)).dt.to_period(period).dt.start_time
+        grouped = frame.groupby(group)
+        out = pd.DataFrame({
+            "mentions": grouped.size(),
+            "sentences": frame.drop_duplicates(group + [id_column, "sent_id"]).groupby(group).size(),
+            "documents": grouped[id_column].nunique(),
+        }).reset_index()
     for column in ("mentions", "sentences", "documents"):
         out[column] = out[column].astype("int64")
     out["actor"] = out["actor"].astype(str)
@@ -771,6 +773,43 @@ def count_mentions(
     order = (["period"] if period else []) + ["mentions", "actor"]
     ascending = ([True] if period else []) + [False, True]
     return out.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def _count_by_codes(mentions, documents, period, *, id_column, date_column):
+    """count_mentions' counts per (period and) actor on integer codes: mentions, distinct sentences
+    and distinct articles (5 million mentions: 0.5 s instead of 1.9 s for pandas' groupby of the
+    strings). ``None`` where a key is missing or the keys do not fit one integer."""
+    ids, sent, actors = mentions[id_column], mentions["sent_id"], mentions["actor"]
+    if ids.isna().any() or actors.isna().any() or sent.isna().any():
+        return None
+    doc_codes, doc_values = pd.factorize(ids)
+    actor_codes, actor_values = pd.factorize(actors)
+    sent = sent.to_numpy(dtype=np.int64)
+    n_docs, n_actors = max(len(doc_values), 1), max(len(actor_values), 1)
+    group = actor_codes.astype(np.int64)
+    periods = None
+    if period:
+        dates = documents.drop_duplicates(id_column).set_index(id_column)[date_column]
+        starts = pd.to_datetime(pd.Series(doc_values, dtype=object).map(dates)).dt.to_period(period).dt.start_time
+        if starts.isna().any():
+            return None
+        period_codes, periods = pd.factorize(starts)
+        group = period_codes[doc_codes].astype(np.int64) * n_actors + group
+    n_groups = n_actors * (len(periods) if periods is not None else 1)
+    width = int(sent.max()) + 1 if len(sent) and sent.min() >= 0 else 0
+    if not width or n_groups * n_docs * width >= 2**62:
+        return None
+    in_doc = group * n_docs + doc_codes
+    mentions_per = np.bincount(group, minlength=n_groups)
+    documents_per = np.bincount(distinct(in_doc) // n_docs, minlength=n_groups)
+    sentences_per = np.bincount(distinct(in_doc * width + sent) // (n_docs * width), minlength=n_groups)
+    present = np.flatnonzero(mentions_per)
+    out = pd.DataFrame({"actor": np.asarray(actor_values, dtype=object)[present % n_actors]})
+    if periods is not None:
+        out.insert(0, "period", pd.DatetimeIndex(periods)[present // n_actors])
+    out["mentions"], out["sentences"] = mentions_per[present], sentences_per[present]
+    out["documents"] = documents_per[present]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
+from ._arrays import distinct
 from .engines import LocalEngine, get_engine
 from .errors import CacheError, ToolkitError
 from .text import TextSettings, split_sentences, tokenize
@@ -859,7 +860,7 @@ def _find_boilerplate_hashes(prepared, settings: AnnotationSettings, old_table, 
     table["text"] = table["hash"].map(known)
     table["example"] = index["doc_id"].to_numpy()[table["first"].to_numpy()]
     table = _finish_table(table, by).astype({"text": str, "example": str})
-    return table, np.unique(counted.loc[keep, "hash"].to_numpy(dtype=np.uint64))
+    return table, distinct(counted.loc[keep, "hash"].to_numpy(dtype=np.uint64))
 
 
 def _find_duplicate_clusters(index, settings, manifest_tables, rows: _Rows, boilerplate, old_pairs: dict, out: Path):

@@ -43,6 +43,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._arrays import distinct
+
 __all__ = ["read_terms", "read_lengths", "read_text_counts", "count_kept_ngrams", "make_counts", "DERIVED_TABLES",
            "derived_shards", "kept_files"]
 
@@ -59,7 +61,7 @@ def _lengths(tokens: pd.DataFrame) -> pd.DataFrame:
     n_punct = np.bincount(codes[tokens["is_punct"].to_numpy(dtype=bool)], minlength=n)
     sent = tokens["sent_id"].to_numpy(dtype=np.int64)
     width = int(sent.max()) + 1 if len(sent) else 1
-    n_sentences = np.bincount(np.unique(codes.astype(np.int64) * width + sent) // width, minlength=n)
+    n_sentences = np.bincount(distinct(codes.astype(np.int64) * width + sent) // width, minlength=n)
     return pd.DataFrame({"doc_id": pd.array(np.asarray(ids, dtype=object), dtype=str),
                          "words": (n_tokens - n_punct).astype("int64"), "tokens": n_tokens.astype("int64"),
                          "sentences": n_sentences.astype("int64")})

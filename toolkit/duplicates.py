@@ -28,6 +28,8 @@ import multiprocessing as mp
 import numpy as np
 import pandas as pd
 
+from ._arrays import distinct
+
 __all__ = [
     "find_duplicates",
     "drop_near_duplicates",
@@ -218,7 +220,7 @@ def choose_bands(threshold: float, num_perm: int, *, recall: float = 0.995) -> t
 
 def _shingle_sets(texts, shingle_size):
     hashes, offsets = shingle_hashes(texts, shingle_size=shingle_size)
-    return [np.unique(hashes[offsets[i]:offsets[i + 1]]) for i in range(len(texts))]
+    return [distinct(hashes[offsets[i]:offsets[i + 1]]) for i in range(len(texts))]
 
 
 def _jaccard(left: np.ndarray, right: np.ndarray) -> float:
@@ -462,7 +464,7 @@ def cluster_duplicates(ids, pairs, similarity, *, threshold: float = 0.8, dates=
         return _empty_duplicates(id_column)
     ids = np.asarray(ids, dtype=object)
     rows, cols = np.array(edges).T
-    members = np.unique(np.concatenate([rows, cols]))
+    members = distinct(np.concatenate([rows, cols]))
     frame = pd.DataFrame({"row": members, "label": _components(edges, members)})
     if dates is not None:
         frame["date"] = np.asarray(dates)[members]

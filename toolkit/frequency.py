@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import measures
+from ._arrays import distinct
 from .errors import CorpusError
 
 __all__ = [
@@ -228,7 +229,7 @@ def _distinct_keys(doc_codes: np.ndarray, key: np.ndarray, *, chunk: int = 262_1
     if not together:  # rows of a document apart: number the documents, one pass
         local, _ = pd.factorize(doc_codes)
         return pd.unique(local.astype(np.int64) * size + key) % size
-    cuts = np.unique(change[np.minimum(np.searchsorted(change, np.arange(chunk, n, chunk)), len(change) - 1)]) \
+    cuts = distinct(change[np.minimum(np.searchsorted(change, np.arange(chunk, n, chunk)), len(change) - 1)]) \
         if len(change) and n > chunk else np.zeros(0, dtype=np.int64)
     bounds = np.concatenate([[0], cuts, [n]])
     out = []
@@ -414,7 +415,7 @@ def _holding(table, words, form: str, ignore_case: bool):
     held, at = [], 0
     for chunk in ids.chunks:
         codes = chunk.indices.to_numpy(zero_copy_only=False)
-        held.append(chunk.dictionary.take(pa.array(np.unique(codes[hit[at:at + len(chunk)]]))))
+        held.append(chunk.dictionary.take(pa.array(distinct(codes[hit[at:at + len(chunk)]]))))
         at += len(chunk)
     held = pa.concat_arrays([h.cast(pa.large_string()) for h in held]) if held else pa.array([], pa.large_string())
     return _with_ids(table, held)
@@ -1358,7 +1359,7 @@ def _reading_order(rows, doc_code, primary_doc, position):
         starts = np.concatenate([[0], change])
         run_doc = dc[starts]
         run_key = primary_doc[run_doc]
-        if len(np.unique(run_doc)) == len(run_doc) and len(np.unique(run_key)) == len(run_key):
+        if len(distinct(run_doc)) == len(run_doc) and len(distinct(run_key)) == len(run_key):
             order = np.argsort(run_key, kind="stable")
             if (np.diff(order) > 0).all():
                 return rows
@@ -1424,7 +1425,7 @@ class _Stream:
         self.doc_words = np.bincount(doc_code if keep is None else doc_code[keep], minlength=n_docs)
         self.total = int(self.doc_words.sum())
         self._offset = None
-        if queries is not None and len(tokens) and len(np.unique(primary_doc)) == n_docs:
+        if queries is not None and len(tokens) and len(distinct(primary_doc)) == n_docs:
             first = np.zeros(len(self.vocab), dtype=bool)
             for query in queries:
                 words = str(query).split()

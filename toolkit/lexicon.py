@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._arrays import distinct
 from .errors import LexiconError
 
 __all__ = [
@@ -447,7 +448,7 @@ def match_lexicon(tokens: pd.DataFrame, lexicon: pd.DataFrame, *, norm_column: s
     norm = tok[norm_column].astype(object).fillna("").to_numpy()
     sent = tok.groupby(ids, sort=False, dropna=False).ngroup().to_numpy() if len(tok) else np.array([], dtype=np.int64)
     n = len(norm)
-    vocab = np.unique(norm.astype(str)).astype(object) if n else np.array([], dtype=object)
+    vocab = distinct(norm.astype(str)).astype(object) if n else np.array([], dtype=object)
     words = _pattern_words(lexicon)
     n_words = words.groupby("entry").size().reindex(range(len(lexicon)), fill_value=0).to_numpy()
     expanded = _expand(words, vocab)

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._arrays import distinct
 from .corpus import (DEFAULT_MAX_BYTES, _accept_articles, _stem, _check_metadata, _clash_names, _documents_frame, _find_metadata, _first_texts,
                      _list_folder, _problems_frame, _read_article_file, hash_text, read_corpus, read_metadata)
 
@@ -175,7 +176,7 @@ def _even_batches(items, sizes, limit, parts: int = 1) -> list:
     n = max(1, int(np.ceil(total / limit)))
     n = int(np.ceil(n / parts)) * parts
     cuts = np.searchsorted(np.cumsum(sizes), total * np.arange(1, n) / n, side="left") + 1
-    bounds = np.unique(np.concatenate([[0], np.minimum(cuts, len(sizes)), [len(sizes)]]))
+    bounds = distinct(np.concatenate([[0], np.minimum(cuts, len(sizes)), [len(sizes)]]))
     items = list(items)
     return [items[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 

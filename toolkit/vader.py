@@ -25,6 +25,8 @@ import sys
 import numpy as np
 import pandas as pd
 
+from ._arrays import distinct
+
 __all__ = ["score_vader", "vader_polarity", "VADER_PARTS"]
 
 VADER_PARTS = ("compound", "pos", "neu", "neg")
@@ -403,7 +405,7 @@ def _but_rule(nz_val, nonzero, sent, starts, count, first_but):
         return nz_val
     nz_val = nz_val.copy()
     group_start = np.cumsum(count) - count
-    for i in np.unique(nz_sent[has]):
+    for i in distinct(nz_sent[has]):
         a, b = group_start[i], group_start[i] + count[i]
         vals = nz_val[a:b].tolist()
         pos = nz_pos[a:b].tolist()
