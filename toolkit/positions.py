@@ -64,20 +64,37 @@ def write_positions(frame: pd.DataFrame, path):
     _write_parquet(None, path, sink.getvalue().to_pybytes())
 
 
-def _word_filter(word: str, ignore_case: bool):
-    """A Parquet filter on ``term`` that skips the row groups ``word`` cannot match, and whether the
-    rows read must still be matched one by one (a wildcard)."""
-    import pyarrow.compute as pc
-
+def _word_range(word: str, ignore_case: bool):
+    """``(low, high, one_by_one)``: the terms ``word`` can match lie in ``low <= term < high``
+    (``high`` None: exactly ``low``; ``low`` None: anywhere), and whether the rows in that range
+    must still be matched one by one (a wildcard)."""
     word = word.lower() if ignore_case else word  # norms are lower case
     cut = min([i for i, ch in enumerate(word) if ch in "*?["] or [len(word)])
     if cut == len(word):
-        return pc.field("term") == word, False
+        return word, None, False
     prefix = word[:cut]
     if not prefix:
-        return None, True
-    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return (pc.field("term") >= prefix) & (pc.field("term") < following), True
+        return None, None, True
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), True
+
+
+_FOOTERS: dict = {}  # positions shard path -> (Parquet metadata, each row group's smallest and largest term)
+
+
+def _footer(path):
+    """A positions shard's metadata and its row groups' term ranges, parsed once per process (the
+    shards are named by their content: a path holds the same file)."""
+    import pyarrow.parquet as pq
+
+    key = str(path)
+    found = _FOOTERS.get(key)
+    if found is None:
+        metadata = pq.ParquetFile(path).metadata
+        column = metadata.schema.names.index("term")
+        stats = [metadata.row_group(i).column(column).statistics for i in range(metadata.num_row_groups)]
+        ranges = [(s.min, s.max) for s in stats] if all(s is not None and s.has_min_max for s in stats) else None
+        found = _FOOTERS[key] = (metadata, ranges)
+    return found
 
 
 _READ: dict = {}  # (shard paths, word, ignore_case) -> rows, most recently used last
@@ -114,10 +131,20 @@ def _read_word_rows(paths, word: str, ignore_case: bool) -> pd.DataFrame:
 
     from .frequency import _Vocabulary
 
-    condition, one_by_one = _word_filter(word, ignore_case)
+    low, high, one_by_one = _word_range(word, ignore_case)
 
     def read(path):
-        table = pq.read_table(path, filters=condition) if condition is not None else pq.read_table(path)
+        # only the row groups whose terms can match (their ranges are kept per shard), then the rows
+        metadata, ranges = _footer(path)
+        groups = list(range(metadata.num_row_groups))
+        if low is not None and ranges is not None:
+            groups = [g for g in groups if (ranges[g][0] <= low <= ranges[g][1] if high is None
+                                            else ranges[g][1] >= low and ranges[g][0] < high)]
+        table = pq.ParquetFile(path, metadata=metadata).read_row_groups(groups)
+        if low is not None:
+            term = table["term"]
+            table = table.filter(pc.equal(term, low) if high is None
+                                 else pc.and_(pc.greater_equal(term, low), pc.less(term, high)))
         if one_by_one and table.num_rows:
             terms = pd.Index(pc.unique(table["term"]).to_pylist(), dtype=object)
             matched = terms[_Vocabulary(terms).hits(word, ignore_case)]
