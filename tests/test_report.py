@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -337,3 +338,20 @@ def test_two_at_a_time_with_relative_paths(demo, tmp_path, monkeypatch):
                                  jobs=2, params=[f"cache={tmp_path / 'cache'}"], timeout=CELL_TIMEOUT)
     assert [(r.notebook, r.ok) for r in runs] == [("01-demo.ipynb", True), ("03-after.ipynb", True)]
     assert "still here" in (tmp_path / "out" / "03-after.html").read_text(encoding="utf-8")
+
+
+def test_notebook_tools_import_without_the_iri_grammars_and_still_validate():
+    import subprocess
+
+    code = ("import sys\n"
+            "from toolkit.report import _without_iri_grammars\n"
+            "with _without_iri_grammars():\n"
+            "    import nbformat, papermill\n"
+            "assert 'rfc3987_syntax' not in sys.modules  # never imported, and no mark left behind\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
+            "nbformat.validate(nb)\n"
+            "import rfc3987_syntax  # a later import works as usual\n"
+            "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -411,6 +411,27 @@ def parse_params(items) -> dict:
     return params
 
 
+@contextlib.contextmanager
+def _without_iri_grammars():
+    """Import the notebook tools (nbformat, papermill, nbconvert) without ``rfc3987_syntax``.
+
+    nbformat validates notebooks with jsonschema, whose format checkers import ``rfc3987_syntax``
+    when it is installed (JupyterLab's dependencies install it); that import compiles some 35
+    Earley parsers for the ``iri`` formats: 1.0 s on these machines before a report can start
+    (python-jsonschema/jsonschema#1428). No notebook schema uses those formats, so while the first
+    import of jsonschema runs, that module is marked missing (jsonschema then leaves the two
+    ``iri`` checks out); the mark is taken off at once, and a later import of it works as usual.
+    """
+    marked = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if marked:
+        sys.modules["rfc3987_syntax"] = None
+    try:
+        yield
+    finally:
+        if marked and "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+            del sys.modules["rfc3987_syntax"]
+
+
 def find_notebooks(folder) -> list:
     """The report notebooks of a folder: ``NN-name.ipynb`` files, in order."""
     folder = Path(folder)
@@ -418,7 +439,8 @@ def find_notebooks(folder) -> list:
 
 
 def _declared(notebook: Path) -> dict:
-    import papermill as pm
+    with _without_iri_grammars():
+        import papermill as pm
 
     return pm.inspect_notebook(str(notebook))
 
@@ -701,8 +723,9 @@ def render_reports(corpus="corpus", *, actors=None, out="reports", params=None, 
         When the corpus or the notebooks folder does not exist, no notebook is found, or a
         parameter is declared by no notebook.
     """
-    import nbformat
-    import papermill as pm
+    with _without_iri_grammars():
+        import nbformat
+        import papermill as pm
 
     corpus_path = Path(corpus).resolve()
     notebooks = Path(notebooks)
@@ -904,7 +927,7 @@ def _annotate_first(base: dict, notebooks: Path, echo, progress: bool):
     echo(f"  annotated {base['corpus']} in {time.perf_counter() - started:.1f} s (cache: {cache})")
     started = time.perf_counter()
     try:
-        made = make_counts(cache)  # the counts the notebooks add up, on all cores, before they ask
+        made = make_counts(ann)  # the counts the notebooks add up, on all cores, before they ask
     except Exception as err:  # noqa: BLE001 - the notebooks make what is missing themselves
         echo(f"  counting first failed ({type(err).__name__}: {str(err).splitlines()[0][:200]}); the notebooks will count")
         return
