@@ -657,12 +657,7 @@ def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", c
     if not len(data):
         return _empty_tone(data, by)
     # groups and units (articles) as integer codes in the order groupby(sort=True) gives them
-    group_raw, n_raw = np.zeros(len(data), dtype=np.int64), 1
-    for column in by:
-        codes, size = _sorted_codes(data[column])
-        group_raw = group_raw * size + codes
-        n_raw *= size
-    group_code, n_groups, group_first = _compact(group_raw, n_raw)
+    group_code, n_groups, group_first = _group_codes(data, by)
     if cluster_column is not None:
         unit_raw, n_units = _sorted_codes(data[cluster_column])
     else:
@@ -692,6 +687,17 @@ def summarize_tone(table: pd.DataFrame, *, by=(), score_column: str = "score", c
     if cluster_column is None:
         out["n_documents"] = out["n_sentences"]
     return out[by + TONE_COLUMNS].reset_index(drop=True)
+
+
+def _group_codes(data: pd.DataFrame, by: list):
+    """Each row's group of the ``by`` columns as dense codes in sorted order of the values (as
+    groupby(sort=True) orders them), their number, and each group's first row."""
+    group_raw, n_raw = np.zeros(len(data), dtype=np.int64), 1
+    for column in by:
+        codes, size = _sorted_codes(data[column])
+        group_raw = group_raw * size + codes
+        n_raw *= size
+    return _compact(group_raw, n_raw)
 
 
 def _sorted_codes(column: pd.Series):
@@ -1005,12 +1011,7 @@ def _baseline(data: pd.DataFrame, keys: list, score_column: str = "score") -> pd
     scored = ~np.isnan(score)
     if not scored.all():
         data, score = data[scored], score[scored]
-    group_raw, n_raw = np.zeros(len(data), dtype=np.int64), 1
-    for column in keys:
-        codes, size = _sorted_codes(data[column])
-        group_raw = group_raw * size + codes
-        n_raw *= size
-    group_code, n_groups, group_first = _compact(group_raw, n_raw)
+    group_code, n_groups, group_first = _group_codes(data, keys)
     out = (pd.DataFrame({c: data[c].take(group_first).to_numpy() for c in keys}) if keys
            else pd.DataFrame(index=pd.RangeIndex(1 if len(data) else 0)))
     n = np.bincount(group_code, minlength=n_groups)[:len(out)]
