@@ -29,7 +29,7 @@ Each shard of the documents table is reduced the same way, with the cache's boil
 
 and its shards' columns other than the text are joined into one file, ``metadata``
 (:meth:`toolkit.Annotations.read_metadata`: every document's dates and sources in one read
-instead of one per shard, 0.05 s instead of 0.9 s for 410 shards).
+instead of one per shard, 0.1-0.3 s instead of 0.9 s for 410 shards).
 
 They leave out the near-duplicates the cache excludes, as the cache's own tables do.
 """
