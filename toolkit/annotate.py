@@ -582,33 +582,34 @@ def annotate(
         dictionary_hash = dictionary.fingerprint   # content, not comments or layout
     plan = _Plan(settings, _fingerprints(settings, dictionary_hash, versions), dictionary)
 
-    try:
-        with _lock(out, wait=lock_wait):
-            from .prepare import prepare_corpus, scan_stamp, sweep_stages
+    with local:   # both passes share the worker processes
+        try:
+            with _lock(out, wait=lock_wait):
+                from .prepare import prepare_corpus, scan_stamp, sweep_stages
 
-            sweep_stages(out)
-            old = _read_manifest(out) or {"tables": {}}
-            old_files, scanned_at = None, None
-            if old.get("index_key") == index_key and "files" in old["tables"] and _shards_present(out, old):
-                old_files, scanned_at = read_table(out, "files", manifest=old), old.get("scanned_at")
-            scanned = scan_stamp()
-            racy = _racy_hashes(source, listed, scanned)
-            options = dict(detokenize=settings.detokenize, by=settings.boilerplate_by, engine=local,
-                           batch_chars=settings.batch_chars, known_stats=listed, **read_options)
-            prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, **options)
-            lost = {f for d, f, h in zip(prepared.index["doc_id"], prepared.index["file"], prepared.index["row_hash"])
-                    if d not in prepared.staged and (old.get("rows") or {}).get(d) != h}
-            if lost:   # unchanged, but its text is in no shard (a.txt, once hidden by a.TXT): read it
-                prepared.cleanup()
-                prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, reread=lost, **options)
-            try:
-                manifest = _update(out, source, prepared, old, plan, engine, progress,
-                                   keys={"run_key": run_key, "index_key": index_key, "scanned_at": scanned,
-                                         "scan": listed})
-            finally:
-                prepared.cleanup()
-    except OSError as err:
-        raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
+                sweep_stages(out)
+                old = _read_manifest(out) or {"tables": {}}
+                old_files, scanned_at = None, None
+                if old.get("index_key") == index_key and "files" in old["tables"] and _shards_present(out, old):
+                    old_files, scanned_at = read_table(out, "files", manifest=old), old.get("scanned_at")
+                scanned = scan_stamp()
+                racy = _racy_hashes(source, listed, scanned)
+                options = dict(detokenize=settings.detokenize, by=settings.boilerplate_by, engine=local,
+                               batch_chars=settings.batch_chars, known_stats=listed, **read_options)
+                prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, **options)
+                lost = {f for d, f, h in zip(prepared.index["doc_id"], prepared.index["file"], prepared.index["row_hash"])
+                        if d not in prepared.staged and (old.get("rows") or {}).get(d) != h}
+                if lost:   # unchanged, but its text is in no shard (a.txt, once hidden by a.TXT): read it
+                    prepared.cleanup()
+                    prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, reread=lost, **options)
+                try:
+                    manifest = _update(out, source, prepared, old, plan, engine, progress,
+                                       keys={"run_key": run_key, "index_key": index_key, "scanned_at": scanned,
+                                             "scan": listed})
+                finally:
+                    prepared.cleanup()
+        except OSError as err:
+            raise CacheError(out, f"cannot write the cache: {err.strerror or err}") from None
 
     # the files read in this run must not have changed since they were listed (a file not read
     # that changes now differs from the index next time, and is read then)

@@ -171,6 +171,14 @@ def _report(args) -> int:
 
 
 def main(argv=None) -> int:
-    """Entry point of ``python -m toolkit``; returns the exit status."""
+    """Entry point of ``python -m toolkit``; returns the exit status.
+
+    Run as a program (``argv`` not given), the process is the toolkit's own: it keeps freed
+    memory for the next batch (see ``toolkit/_memory.py``).
+    """
     args = build_parser().parse_args(argv)
+    if argv is None:
+        from ._memory import keep_freed_memory
+
+        keep_freed_memory()
     return {"check": _check, "annotate": _annotate, "report": _report}[args.command](args)

@@ -618,43 +618,17 @@ def _ipc_kernel_manager(folder: str):
     return IPCKernelManager
 
 
-_KERNEL_ENVIRONMENT = {
-    "NUMPY_MADVISE_HUGEPAGE": "0",
-    "ARROW_DEFAULT_MEMORY_POOL": "system",
-    "MALLOC_MMAP_MAX_": "0",
-    "MALLOC_TRIM_THRESHOLD_": "100000000000",
-}
-"""Memory settings of a report's kernels (each applies unless the environment sets it already)."""
-
-
 def _kernel_environment(env=None) -> dict:
     """The environment a report's kernels start with: ``env`` (default: this process's), with
-    the settings of ``_KERNEL_ENVIRONMENT`` added where it does not say otherwise.
+    the memory settings of ``toolkit/_memory.py`` added where it does not say otherwise.
 
-    A notebook on a large corpus makes and drops arrays of hundreds of megabytes again and
-    again; what costs is the operating system handing out fresh memory each time (sys time), not
-    the work on it. Measured at 100,000 articles on these machines (a virtual machine, where a
-    fresh page costs more than on bare metal), the notebooks spent 41 s of their 150 s of CPU
-    in the kernel. The settings keep memory that was freed for the next array instead:
-
-    * ``NUMPY_MADVISE_HUGEPAGE=0``: numpy asks for transparent huge pages for every large array;
-      where the kernel then compacts memory to find them (``defrag`` set to ``madvise``, the
-      default of many distributions), a fresh 500 MB array took 0.71 s instead of 0.20 s.
-    * ``ARROW_DEFAULT_MEMORY_POOL=system``: Arrow's own allocator (jemalloc) hands freed memory
-      back to the system within seconds, and reading the next Parquet table faults it in again;
-      Arrow then allocates with malloc like numpy does.
-    * ``MALLOC_MMAP_MAX_=0``, ``MALLOC_TRIM_THRESHOLD_``: glibc's malloc gives every block over
-      32 MB its own mapping and unmaps it on free; with these it reuses the freed blocks. A
-      kernel keeps the memory it used at its peak until it ends (a report's kernels end with
-      their notebook).
-
-    Notebook 03 went from 27.2 s (14.7 s of it in the kernel) to 17.2 s (2.9 s), 04 from 40.7
-    to 32.8 s, 02 from 44.4 to 37.7 s (its peak from 4.6 to 5.3 GB).
+    Measured at 100,000 articles, the notebooks spent 41 s of their 150 s of CPU in the
+    kernel (sys time) before: notebook 03 went from 27.2 s (14.7 s of it in the kernel) to 17.2 s
+    (2.9 s), 04 from 40.7 to 32.8 s, 02 from 44.4 to 37.7 s (its peak from 4.6 to 5.3 GB).
     """
-    env = dict(os.environ if env is None else env)
-    for name, value in _KERNEL_ENVIRONMENT.items():
-        env.setdefault(name, value)
-    return env
+    from ._memory import environment
+
+    return environment(env)
 
 
 def _kernel_arguments(context: dict) -> list:
