@@ -33,8 +33,8 @@ def test_environment_adds_what_is_not_set_and_keeps_the_rest():
 
 @pytest.mark.skipif(not GLIBC, reason="the malloc settings are glibc's")
 def test_keep_freed_memory_applies_arrow_and_malloc_once():
-    # after the settings a 16 MB block comes from the heap (glibc maps it at first), a 40 MB
-    # block still gets a mapping of its own (hblkhd counts mapped bytes)
+    # after the settings a 16 MB block comes from the heap (glibc's starting threshold maps every
+    # block over 128 KB), a 40 MB block still gets a mapping of its own (hblkhd: mapped bytes)
     out = _python("""
         import ctypes
         import pyarrow as pa
