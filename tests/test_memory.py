@@ -93,3 +93,38 @@ def test_forked_workers_take_the_settings_and_are_kept_inside_with():
             os.kill(pid, 0)
     third = {pid for _, pid in engine.run(_pool_and_pid, range(8))}
     assert not third & pids    # outside a with block, every run forks its own workers
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=UNSET, timeout=120)
+
+
+def test_exit_without_freeing_runs_the_exit_handlers_and_skips_the_teardown():
+    # the print without a newline is still in stdout's buffer; an object's __del__ would run when
+    # Python tears its module down, which is the step skipped
+    done = _run("""
+        import atexit, sys
+        from toolkit._memory import exit_without_freeing
+
+        class Held:
+            def __del__(self):
+                print("freed")
+
+        held = Held()
+        atexit.register(print, "handler")
+        print("buffered", end=" ")
+        exit_without_freeing(3)
+    """)
+    assert (done.returncode, done.stdout) == (3, "buffered handler\n")
+
+
+def test_exit_without_freeing_waits_for_a_running_thread_as_sys_exit_does():
+    done = _run("""
+        import threading, time
+        from toolkit._memory import exit_without_freeing
+
+        threading.Thread(target=lambda: (time.sleep(0.2), print("thread done"))).start()
+        exit_without_freeing(None)
+    """)
+    assert (done.returncode, done.stdout) == (0, "thread done\n")

@@ -1,8 +1,7 @@
 """``python -m toolkit``: the command line (see :mod:`toolkit.cli`)."""
 
-import sys
-
+from ._memory import exit_without_freeing
 from .cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_freeing(main())
