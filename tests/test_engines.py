@@ -6,6 +6,9 @@ counts made partition by partition (partial counts summed) are compared with the
 whole tables.
 """
 
+import os
+import time
+
 import pandas as pd
 import pytest
 
@@ -91,6 +94,28 @@ def test_dask_gives_the_same_tables(corpus, local, tmp_path, dask_client):
 def test_dask_writing_on_shared_storage(corpus, local, tmp_path, dask_client):
     engine = DaskEngine(dask_client, shared_storage=True)
     assert_same_tables(local, annotate(corpus, tmp_path, settings=SETTINGS, engine=engine))
+
+
+def _pid(_):
+    time.sleep(0.05)   # so that both workers take jobs
+    return os.getpid()
+
+
+def _mark(folder):
+    time.sleep(0.2)   # long enough that the other idle worker takes the second call
+    (folder / str(os.getpid())).touch()
+
+
+def test_warm_runs_once_in_each_kept_worker_and_does_nothing_without_one(tmp_path):
+    engine = LocalEngine(2)
+    engine.warm(_mark, tmp_path)   # no kept workers yet
+    with engine:
+        pids = set(engine.run(_pid, range(4)))
+        engine.warm(_mark, tmp_path)
+        assert set(engine.run(_pid, range(4))) <= pids   # the calls were queued before these jobs
+    assert len(pids) == 2
+    assert {int(p.name) for p in tmp_path.iterdir()} == pids
+    engine.warm(_mark, tmp_path / "none")   # the block ended: nothing kept, nothing run
 
 
 def test_get_engine(monkeypatch):

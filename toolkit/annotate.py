@@ -215,6 +215,13 @@ def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
     return out
 
 
+def _warm_up(plan: _Plan) -> None:
+    """Set up what a worker's first batch would (the actor pattern, VADER's lexicon): a batch of
+    one short document, its tables dropped."""
+    text = "The minister said on Monday that the talks in Geneva had not failed. Rebels welcomed it!"
+    annotate_batch(pd.DataFrame({"doc_id": ["warm-up"], "text": [text]}), plan)
+
+
 def _write_options(table: pa.Table) -> dict:
     """How shards are written: zstd; dictionaries for short strings (not article texts); whole
     numbers delta-encoded (offsets and positions grow steadily: a third smaller and quicker to
@@ -602,6 +609,8 @@ def annotate(
                 if lost:   # unchanged, but its text is in no shard (a.txt, once hidden by a.TXT): read it
                     prepared.cleanup()
                     prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, reread=lost, **options)
+                if engine is local:   # the workers set up pass 2 while this process plans it
+                    local.warm(_warm_up, plan)
                 try:
                     manifest = _update(out, source, prepared, old, plan, engine, progress,
                                        keys={"run_key": run_key, "index_key": index_key, "scanned_at": scanned,

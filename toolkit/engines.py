@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 
@@ -74,6 +75,10 @@ class Engine:
     def run(self, func, jobs, *, progress=None) -> list:
         """Apply ``func(job)`` to each job; ``progress(iterator, total)`` wraps the results."""
         raise NotImplementedError
+
+    def warm(self, func, value) -> None:
+        """Let the workers that the next :meth:`run` will use call ``func(value)`` now, if they
+        are idle and kept (the local engine's, inside ``with engine:``); otherwise nothing."""
 
     def workers_for(self, jobs: int, chars: int) -> int:
         """How many jobs can run at once."""
@@ -123,6 +128,18 @@ class LocalEngine(Engine):
     def __repr__(self):
         return f"LocalEngine(workers={self.workers})"
 
+    def warm(self, func, value) -> None:
+        """Start ``func(value)`` once in each kept worker process, without waiting for it.
+
+        For what each worker would otherwise set up in its first job of the next :meth:`run`
+        (annotate's actor pattern and VADER: 0.1 s), while this process does the serial work
+        between two runs. Outside ``with engine:``, or without a kept pool, nothing is done. An
+        error in ``func`` is not raised here (the next run's jobs meet it again).
+        """
+        for workers, pool in self._pools.items():
+            for _ in range(workers):   # idle workers take one call each (a call lasts 0.1 s)
+                pool.submit(func, value)
+
     def workers_for(self, jobs: int, chars: int) -> int:
         workers = self.workers
         if workers is None:
@@ -145,10 +162,22 @@ class LocalEngine(Engine):
 
 
 def _fork_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes forked from this one, with the memory settings of ``toolkit/_memory.py``."""
+    """Worker processes forked from this one, with the memory settings of ``toolkit/_memory.py``.
+
+    They are forked at once, with this process's objects frozen out of the garbage collector
+    (``gc.freeze``, as Python's documentation advises before a fork): a worker's collections then
+    do not write to those objects, so their pages stay shared instead of being copied (timeline17
+    on both cores: 8,000 fewer page faults).
+    """
     from ._memory import keep_freed_memory
 
-    return ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=keep_freed_memory)
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=keep_freed_memory)
+    gc.freeze()
+    try:
+        pool.submit(int)   # the first task forks every worker (fork is not safe to do on demand)
+    finally:
+        gc.unfreeze()
+    return pool
 
 
 @functools.lru_cache(maxsize=8)
