@@ -129,6 +129,9 @@ def test_incomplete_or_missing_cache_is_refused(tmp_path, small_corpus):
     with pytest.raises(CacheError, match="no complete annotation cache"):
         read_table(tmp_path, "tokens")
     ann = annotate(small_corpus, tmp_path / "cache")
+    assert read_table(tmp_path / "cache", "tokens", columns=["norm", "doc_id"]).columns.tolist() == ["norm", "doc_id"]
+    with pytest.raises(CacheError, match="cannot read the cache: no column 'lemma'"):   # not a silent omission
+        read_table(tmp_path / "cache", "tokens", columns=["doc_id", "lemma"])
     shard = next((tmp_path / "cache" / "tokens.parquet").iterdir())
     shard.unlink()
     with pytest.raises(CacheError, match="missing"):

@@ -256,6 +256,18 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def _read_shard(path, columns=None) -> pa.Table:
+    """One Parquet file as an Arrow table, read directly (``pq.read_table`` goes through Arrow's
+    dataset layer: 0.5-1 ms more a file, 0.3 s on a table of 410 shards); a column it lacks is an
+    error, as there."""
+    with pq.ParquetFile(path) as file:
+        table = file.read(columns=columns)
+    missing = [c for c in columns or () if c not in table.column_names]
+    if missing:
+        raise pa.ArrowInvalid(f"no column {missing[0]!r} in {path}")
+    return table
+
+
 def _load_sources(sources, columns=None) -> pd.DataFrame:
     """The documents rows of a batch: ``[(frame or Parquet path, ids)]``, sorted by id."""
     frames = []
@@ -263,7 +275,7 @@ def _load_sources(sources, columns=None) -> pd.DataFrame:
         if isinstance(where, pd.DataFrame):
             frame = where if columns is None else where[columns]
         else:
-            frame = pq.read_table(where, columns=columns).to_pandas()
+            frame = _read_shard(where, columns).to_pandas()
         frames.append(frame[frame["doc_id"].isin(ids)])
     batch = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return batch.sort_values("doc_id", kind="stable").reset_index(drop=True)
@@ -1139,9 +1151,9 @@ def read_table(out, name: str, *, columns=None, manifest=None, ids=None) -> pd.D
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
-                tables = list(pool.map(lambda p: pq.read_table(p, columns=columns), paths))
+                tables = list(pool.map(lambda p: _read_shard(p, columns), paths))
         else:
-            tables = [pq.read_table(p, columns=columns) for p in paths]
+            tables = [_read_shard(p, columns) for p in paths]
         table = pa.concat_tables(tables, promote_options="default")
     except (pa.ArrowException, OSError) as err:
         raise CacheError(out / f"{name}.parquet", f"cannot read the cache: {err}") from None
