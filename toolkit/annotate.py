@@ -42,13 +42,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
 from ._arrays import distinct
 from .engines import LocalEngine, get_engine
 from .errors import CacheError, ToolkitError
-from .text import TextSettings, split_sentences, tokenize
+from .text import TextSettings, _token_table, split_sentences, tokenize
 
 __all__ = [
     "AnnotationSettings",
@@ -65,6 +66,7 @@ TABLES = ("documents", "problems", "boilerplate", "duplicates", "sentences", "to
           "signatures", "files")
 CORPUS_TABLES = ("problems", "boilerplate", "duplicates", "files")  # not one row per document
 _FORMAT = 2
+_TOKENS_FORMAT = "dictionary-strings"   # tokens shards written from dictionaries: their strings read back as string, not large_string
 _SHINGLES, _PERMUTATIONS = 5, 128   # near-duplicate signatures (toolkit.find_duplicates' defaults)
 
 
@@ -161,7 +163,7 @@ def _fingerprints(settings: AnnotationSettings, dictionary_hash: str | None, sco
     prints = {
         "documents": _sha("documents", _FORMAT),
         "sentences": sentences,
-        "tokens": _sha("tokens", sentences, settings.text.fingerprint()),
+        "tokens": _sha("tokens", sentences, settings.text.fingerprint(), _TOKENS_FORMAT),
     }
     if settings.actors is not None:
         prints["mentions"] = _sha("mentions", sentences, dictionary_hash)
@@ -180,7 +182,7 @@ def _text_rules_version():
     return text._RULES_VERSION
 
 
-def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
+def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None, *, tokens_as_arrow: bool = False) -> dict:
     """Run the per-document stages on one batch of documents.
 
     Parameters
@@ -191,6 +193,9 @@ def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
         Settings and loaded resources (actor dictionary).
     tables : collection of str, optional
         The tables wanted; all the plan's tables by default.
+    tokens_as_arrow : bool
+        Give ``tokens`` as the Arrow table the cache writes, its ``doc_id``, ``token`` and
+        ``norm`` dictionary-encoded (no string per token: 0.2 s less on timeline17).
 
     Returns
     -------
@@ -203,7 +208,7 @@ def annotate_batch(documents: pd.DataFrame, plan: _Plan, tables=None) -> dict:
     if "sentences" in wanted:
         out["sentences"] = sentences
     if "tokens" in wanted:
-        out["tokens"] = tokenize(sentences, settings=plan.settings.text)
+        out["tokens"] = (_token_table if tokens_as_arrow else tokenize)(sentences, settings=plan.settings.text)
     if "mentions" in wanted and plan.dictionary is not None:
         from .actors import find_mentions
 
@@ -225,22 +230,36 @@ def _warm_up(plan: _Plan) -> None:
 def _write_options(table: pa.Table) -> dict:
     """How shards are written: zstd; dictionaries for short strings (not article texts); whole
     numbers delta-encoded (offsets and positions grow steadily: a third smaller and quicker to
-    write than dictionaries of them); statistics only for ``doc_id`` (what readers select on)."""
-    strings = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    write than dictionaries of them); statistics only for ``doc_id`` (what readers select on).
+
+    A table with dictionary-encoded strings (the tokens, see :func:`annotate_batch`) is written
+    from its dictionaries, without its Arrow schema: the schema would make readers' columns
+    categorical, and the file's own types read back as plain strings. (Every other table keeps
+    its schema, which carries pandas' types, such as the nullable integers of ``problems``.)
+    """
+    strings = [f.name for f in table.schema
+               if pa.types.is_string(f.type) or pa.types.is_large_string(f.type) or pa.types.is_dictionary(f.type)]
     ints = [f.name for f in table.schema if pa.types.is_integer(f.type)]
+    encoded = any(pa.types.is_dictionary(f.type) for f in table.schema)
     return dict(compression="zstd", use_dictionary=[c for c in strings if c != "text"],
                 column_encoding={c: "DELTA_BINARY_PACKED" for c in ints},
-                write_statistics=[c for c in ("doc_id",) if c in table.schema.names])
+                write_statistics=[c for c in ("doc_id",) if c in table.schema.names], store_schema=not encoded)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path, payload: bytes | None = None):
-    """Write a shard under a temporary name and rename it into place (``payload``: Parquet bytes)."""
+def _arrow(frame) -> pa.Table:
+    """A shard's Arrow table: a DataFrame converted (without its index), an Arrow table as it is."""
+    return frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _write_parquet(frame, path: Path, payload: bytes | None = None):
+    """Write a shard (a DataFrame or Arrow table, or ``payload``: Parquet bytes) under a temporary
+    name and rename it into place."""
     tmp = path.with_name(f"_tmp-{os.getpid()}-{path.name}")
     try:
         if payload is not None:
             tmp.write_bytes(payload)
         else:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = _arrow(frame)
             pq.write_table(table, tmp, **_write_options(table))
         os.replace(tmp, path)
     except BaseException:
@@ -249,9 +268,9 @@ def _write_parquet(frame: pd.DataFrame, path: Path, payload: bytes | None = None
         raise
 
 
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+def _parquet_bytes(frame) -> bytes:
     sink = pa.BufferOutputStream()
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = _arrow(frame)
     pq.write_table(table, sink, **_write_options(table))
     return sink.getvalue().to_pybytes()
 
@@ -316,7 +335,7 @@ def _run_batch(job):
     batch = _load_sources(sources)
     batch = batch.assign(_hash=batch["doc_id"].map(hashes))
     wanted = {t for t, ids in todo.items() if ids}
-    tables = annotate_batch(batch, plan, tables=wanted - {"signatures"})
+    tables = annotate_batch(batch, plan, tables=wanted - {"signatures"}, tokens_as_arrow=True)
     tables["documents"] = batch
     if "signatures" in wanted:
         tables["signatures"] = _signatures(batch, plan.boilerplate, with_boilerplate)
@@ -325,11 +344,14 @@ def _run_batch(job):
         if not ids:
             continue
         frame = tables[name]
-        frame = frame[frame["doc_id"].isin(ids)] if len(ids) != len(batch) else frame
+        if isinstance(frame, pa.Table):
+            frame = frame.filter(pc.is_in(frame["doc_id"], value_set=pa.array(sorted(ids), pa.large_string()))) if len(ids) != len(batch) else frame
+        else:
+            frame = frame[frame["doc_id"].isin(ids)] if len(ids) != len(batch) else frame
+            frame = frame.drop(columns=["_hash"], errors="ignore").reset_index(drop=True)
         key = _sha(plan.fingerprints[name], sorted((d, h) for d, h in zip(batch["doc_id"], batch["_hash"]) if d in ids))
         shard = f"part-{key}.parquet"
         folder = Path(out) / f"{name}.parquet"
-        frame = frame.drop(columns=["_hash"], errors="ignore").reset_index(drop=True)
         payload = None
         if write:
             _write_parquet(frame, folder / shard)
@@ -979,12 +1001,12 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
                     rewrite.append((shard, valid))
                     covered.update(valid)
         for shard, valid in rewrite:  # drop stale documents from a shard, without re-annotating
-            frame = pq.read_table(out / f"{name}.parquet" / shard).to_pandas()
-            frame = frame[frame["doc_id"].isin(list(valid))]
+            table = _read_shard(out / f"{name}.parquet" / shard)   # (its types and pandas metadata kept)
+            table = table.filter(pc.is_in(table["doc_id"], value_set=pa.array(sorted(valid), table["doc_id"].type)))
             key = _sha(fingerprint, sorted(valid.items()))
             new_shard = f"part-{key}.parquet"
             (out / f"{name}.parquet").mkdir(exist_ok=True)
-            _write_parquet(frame.reset_index(drop=True), out / f"{name}.parquet" / new_shard)
+            _write_parquet(table, out / f"{name}.parquet" / new_shard)
             keep[new_shard] = valid
         new_tables[name] = {"fingerprint": fingerprint, "shards": keep}
         todo[name] = set(current) - covered
