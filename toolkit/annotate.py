@@ -638,7 +638,7 @@ def annotate(
                 options = dict(detokenize=settings.detokenize, by=settings.boilerplate_by, engine=local,
                                batch_chars=settings.batch_chars, known_stats=listed, **read_options)
                 prepared = prepare_corpus(source, out, old_files=old_files, scanned_at=scanned_at, **options)
-                lost = {f for d, f, h in zip(prepared.index["doc_id"], prepared.index["file"], prepared.index["row_hash"])
+                lost = {f for d, f, h in zip(*(prepared.index[c].tolist() for c in ("doc_id", "file", "row_hash")))
                         if d not in prepared.staged and (old.get("rows") or {}).get(d) != h}
                 if lost:   # unchanged, but its text is in no shard (a.txt, once hidden by a.TXT): read it
                     prepared.cleanup()
@@ -658,7 +658,7 @@ def annotate(
     # that changes now differs from the index next time, and is read then)
     if source.is_dir():
         staged = set(prepared.staged)
-        read = [f for d, f in zip(prepared.index["doc_id"], prepared.index["file"]) if d in staged]
+        read = [f for d, f in zip(prepared.index["doc_id"].tolist(), prepared.index["file"].tolist()) if d in staged]
         changed = sorted(f for f in read if listed.get(f) != _stat(source / f))
     else:
         changed = [str(source)] if listed.get(str(source)) != _stat(source) else []
@@ -961,8 +961,9 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
     settings = plan.settings
     index = prepared.index
     old_tables = old.get("tables", {})
+    doc_ids, row_hashes = index["doc_id"].tolist(), index["row_hash"].tolist()   # (lists: quick to loop over)
     # a cached documents row is this document's only if it was read from the same content
-    same = {d for d, h in zip(index["doc_id"], index["row_hash"]) if (old.get("rows") or {}).get(d) == h}
+    same = {d for d, h in zip(doc_ids, row_hashes) if (old.get("rows") or {}).get(d) == h}
     rows = _Rows(out, prepared.staged, {shard: [d for d in docs if d in same]
                                         for shard, docs in old_tables.get("documents", {}).get("shards", {}).items()})
     old_boilerplate = None
@@ -979,10 +980,10 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         hit = np.isin(flat, boiler_hashes)
         for row, value in zip(rows_of[hit].tolist(), flat[hit].tolist()):
             skipped[row].append(value)
-    doc_hashes = [_sha(row_hash, prep, sorted(s)) for row_hash, s in zip(index["row_hash"], skipped)]
-    with_boilerplate = {d for d, s in zip(index["doc_id"], skipped) if s}
+    doc_hashes = [_sha(row_hash, prep, sorted(s)) for row_hash, s in zip(row_hashes, skipped)]
+    with_boilerplate = {d for d, s in zip(doc_ids, skipped) if s}
     index = index.assign(_hash=doc_hashes)
-    current = dict(zip(index["doc_id"], index["_hash"]))
+    current = dict(zip(doc_ids, doc_hashes))
 
     new_tables, todo = {}, {}
     for name, fingerprint in plan.fingerprints.items():
@@ -1013,10 +1014,10 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         (out / f"{name}.parquet").mkdir(exist_ok=True)
 
     needed = set().union(*todo.values()) if todo else set()
-    work = index[index["doc_id"].isin(needed)]
+    work = index[np.fromiter((d in needed for d in doc_ids), dtype=bool, count=len(doc_ids))]
     # one job per source of rows (a staging file, or an old documents shard), split by size
     groups = {}
-    for doc_id, chars in zip(work["doc_id"], work["chars"]):
+    for doc_id, chars in zip(work["doc_id"].tolist(), work["chars"].tolist()):
         where = rows.where(doc_id)
         if where is None:
             raise CacheError(out, f"the cache lost the text of {doc_id!r}; delete the cache folder and run again")
@@ -1057,7 +1058,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
 
     from .report import _facts
 
-    facts = _facts(index["doc_id"], index["date"], index["row_hash"], prepared.problems)   # for report stamps
+    facts = _facts(doc_ids, index["date"], row_hashes, prepared.problems)   # for report stamps
     manifest = {
         "format": _FORMAT,
         "complete": True,
@@ -1070,7 +1071,7 @@ def _update(out, source, prepared, old, plan, engine, progress, *, keys):
         "excluded": sorted(excluded),
         "corpus_facts": facts,
         "pairs": pairs,
-        "rows": dict(zip(index["doc_id"], index["row_hash"])),
+        "rows": dict(zip(doc_ids, row_hashes)),
         **keys,
         "tables": new_tables,
     }

@@ -568,9 +568,10 @@ def _join_metadata(documents: pd.DataFrame, meta: pd.DataFrame, name: str, probl
 
 def _check_metadata(meta: pd.DataFrame, doc_ids, name: str, problems):
     """Report metadata rows that name no article (rows for files reported above are expected)."""
-    unknown = meta.loc[~meta["doc_id"].isin(doc_ids), "doc_id"]
-    reported = {Path(p["file"]).stem for p in problems}
-    unknown = unknown[~unknown.isin(reported)]
+    # (sets of Python strings: pandas' isin on an Arrow string column makes an Arrow scalar of each value)
+    known = set(pd.Series(doc_ids).tolist()) | {Path(p["file"]).stem for p in problems}
+    ids = meta["doc_id"]
+    unknown = ids[[d not in known for d in ids.tolist()]]
     if len(unknown):
         problems.append(_problem(name, "metadata without article",
                                  f"{len(unknown)} rows name no article in the corpus, e.g. {unknown.iloc[0]!r}",

@@ -289,12 +289,12 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
             if summary is not None:
                 summaries.append(summary)
                 where = restored if restored is not None else jobs[i][4]
-                for file in summary["file"]:
+                for file in summary["file"].tolist():
                     located[file] = where
     summary = pd.concat(summaries, ignore_index=True) if summaries else None
     by_file = {}
     if summary is not None:
-        by_file = {f: row for f, row in zip(summary["file"], summary.itertuples(index=False))}
+        by_file = dict(zip(summary["file"].tolist(), summary.itertuples(index=False)))
 
     results, records = [], []
     for entry in articles:
@@ -330,7 +330,7 @@ def prepare_corpus(source, out, *, old_files=None, scanned_at=None, detokenize="
             raise KeyError(f"no column {by!r} in the documents table")
         groups = loaded["doc_id"].map(joined.set_index("doc_id")[by])
         groups.index = loaded["doc_id"].to_numpy()
-    staged = {d: located[f] for d, f in zip(loaded["doc_id"], loaded["file"]) if f in located}
+    staged = {d: located[f] for d, f in zip(loaded["doc_id"].tolist(), loaded["file"].tolist()) if f in located}
     index = loaded.drop(columns=["size", "mtime_ns", "problem", "detail", "warnings"])
     index["paragraphs"] = [np.frombuffer(b, dtype=np.uint64) for b in index["paragraphs"]]
     index["date"] = pd.to_datetime(index["date"]).astype("datetime64[ns]")
