@@ -125,6 +125,22 @@ def test_a_run_that_fails_midway_leaves_the_previous_cache(small_corpus, tmp_pat
     assert_same_tables(after, annotate(small_corpus, tmp_path / "clean", settings=settings))
 
 
+def test_tokens_shards_are_written_from_dictionaries_and_read_back_as_strings(small_corpus, tmp_path):
+    import pyarrow.parquet as pq
+
+    ann = annotate(small_corpus, tmp_path / "cache")
+    for shard in (tmp_path / "cache" / "tokens.parquet").iterdir():
+        meta = pq.read_metadata(shard)
+        assert meta.metadata is None   # no Arrow schema: it would say "dictionary", readers would get categoricals
+        names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+        token = meta.row_group(0).column(names.index("token"))
+        assert "RLE_DICTIONARY" in token.encodings
+        assert str(pq.read_schema(shard).field("token").type) == "string"
+    assert {str(ann.tokens[c].dtype) for c in ("doc_id", "token", "norm")} == {"str"}
+    other = next((tmp_path / "cache" / "sentences.parquet").iterdir())
+    assert b"ARROW:schema" in pq.read_metadata(other).metadata   # every other table keeps its schema
+
+
 def test_incomplete_or_missing_cache_is_refused(tmp_path, small_corpus):
     with pytest.raises(CacheError, match="no complete annotation cache"):
         read_table(tmp_path, "tokens")

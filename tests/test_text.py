@@ -151,6 +151,31 @@ def test_positions_run_across_sentences_of_a_document():
         ["b", 0, 0, "Four"], ["b", 0, 1, "."]]
 
 
+def test_positions_count_per_document_when_its_sentences_are_not_together():
+    sentences = pd.DataFrame({"doc_id": ["a", "b", "a"], "sent_id": [0, 0, 1], "start": [0, 0, 5],
+                              "text": ["One.", "Two three.", "Four."]})
+    assert tokenize(sentences)[["doc_id", "position", "token"]].values.tolist() == [
+        ["a", 0, "One"], ["a", 1, "."], ["b", 0, "Two"], ["b", 1, "three"], ["b", 2, "."],
+        ["a", 2, "Four"], ["a", 3, "."]]
+
+
+def test_the_cache_form_of_the_tokens_holds_each_distinct_string_once():
+    import pyarrow as pa
+
+    from toolkit.text import _token_table
+
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["The war. The war!", "War."]})
+    table = _token_table(split_sentences(docs))
+    assert table.column("doc_id").chunk(0).dictionary.to_pylist() == ["a", "b"]
+    assert table.column("token").chunk(0).dictionary.to_pylist() == ["The", "war", ".", "!", "War"]
+    assert table.column("norm").chunk(0).dictionary.to_pylist() == ["the", "war", ".", "!"]
+    assert table.column("norm").chunk(0).indices.to_pylist() == [0, 1, 2, 0, 1, 3, 1, 2]
+    assert pa.types.is_large_string(table.schema.field("token").type.value_type)
+    frame = tokenize(split_sentences(docs))   # the same rows, each string its own value
+    assert frame["norm"].tolist() == ["the", "war", ".", "the", "war", "!", "war", "."]
+    assert str(frame["token"].dtype) == "str" and frame.columns.tolist() == table.column_names
+
+
 def test_empty_input_gives_empty_tables_with_columns():
     docs = pd.DataFrame({"doc_id": pd.Series([], dtype=str), "text": pd.Series([], dtype=str)})
     s = split_sentences(docs)
