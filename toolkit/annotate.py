@@ -295,7 +295,9 @@ def _load_sources(sources, columns=None) -> pd.DataFrame:
             frame = where if columns is None else where[columns]
         else:
             frame = _read_shard(where, columns).to_pandas()
-        frames.append(frame[frame["doc_id"].isin(ids)])
+        ids = ids if isinstance(ids, (set, frozenset, dict)) else set(ids)
+        keep = [d in ids for d in frame["doc_id"].tolist()]   # (pandas' isin boxes each id as an Arrow scalar)
+        frames.append(frame if all(keep) else frame[keep])
     batch = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return batch.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
@@ -427,7 +429,7 @@ def _stat_source(source: Path) -> dict:
 
 def _stat(path):
     try:
-        st = path.stat()   # a Path or an os.DirEntry (follows links)
+        st = os.stat(path)   # a path or an os.DirEntry (follows links)
         return (st.st_size, st.st_mtime_ns)
     except OSError:
         return None
@@ -659,7 +661,8 @@ def annotate(
     if source.is_dir():
         staged = set(prepared.staged)
         read = [f for d, f in zip(prepared.index["doc_id"].tolist(), prepared.index["file"].tolist()) if d in staged]
-        changed = sorted(f for f in read if listed.get(f) != _stat(source / f))
+        folder = str(source)
+        changed = sorted(f for f in read if listed.get(f) != _stat(os.path.join(folder, f)))
     else:
         changed = [str(source)] if listed.get(str(source)) != _stat(source) else []
     if changed:
