@@ -231,6 +231,19 @@ class TreeMemory:
             self._stop.wait(self.interval)
 
 
+def median_run(runs: list) -> dict:
+    """The run of median wall time among repeated runs of one command (the lower middle of an even
+    number), with ``runs`` (every wall time, in order) and ``range`` (the fastest and slowest).
+
+    >>> r = median_run([{"wall": 3.0, "cpu": 3.1}, {"wall": 2.0, "cpu": 2.2}, {"wall": 4.0, "cpu": 4.0}])
+    >>> r["wall"], r["cpu"], r["runs"], r["range"]
+    (3.0, 3.1, [3.0, 2.0, 4.0], (2.0, 4.0))
+    """
+    walls = [run["wall"] for run in runs]
+    middle = sorted(range(len(runs)), key=lambda i: walls[i])[(len(runs) - 1) // 2]
+    return {**runs[middle], "runs": walls, "range": (min(walls), max(walls))}
+
+
 def run_command(args, env=None) -> dict:
     """Run a command in a fresh process: wall time, CPU time and peak memory of its process tree."""
     import resource
@@ -397,6 +410,8 @@ def main(argv=None) -> int:
                         choices=["stages", "single", "baseline", "hygiene", "no-hygiene"],
                         help="leave a part out (repeatable)")
     parser.add_argument("--workdir", default=None, help="where the scaled corpus and caches go (default: a temp folder)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="cold runs (one worker, all cores) N times each, alternated; the median is reported")
     parser.add_argument("--json", default=None, help="also write the results as JSON")
     args = parser.parse_args(argv)
 
@@ -447,15 +462,32 @@ def main(argv=None) -> int:
             e2e[key] = run
             rate = f"{words / run['wall']:10,.0f} words/s" if key.startswith("cold") else " " * 18
             print(f"  {label:30s} {run['wall']:7.2f} s (cpu {run['cpu']:7.2f} s) {rate} peak {run['peak_mb']:6,.0f} MB")
+            if len(run.get("runs", ())) > 1:
+                print(f"  {'':30s} (median of {len(run['runs'])}: " + ", ".join(f"{w:.2f}" for w in run["runs"]) + " s)")
 
         engine = dict(engine=args.engine, scheduler=args.scheduler)
         hygiene = "hygiene" not in args.skip
-        if hygiene and "single" not in args.skip:
-            report("cold, 1 worker process", "cold_1", run_command(
-                annotate_args(corpus, work / "cache-1", args.actors, workers=1, **engine), env))
+        repeat = max(1, args.repeat)
+        if hygiene:   # alternated, so that a slow minute of the machine falls on both
+            singles, defaults = [], []
+            for i in range(repeat):
+                last = i == repeat - 1
+                if "single" not in args.skip:
+                    cache = work / f"cache-1-{i}"
+                    singles.append(run_command(annotate_args(corpus, cache, args.actors, workers=1, **engine), env))
+                    shutil.rmtree(cache, ignore_errors=True)
+                cache = work / ("cache" if last else f"cache-{i}")   # the last one is rerun below
+                defaults.append(run_command(annotate_args(corpus, cache, args.actors, **engine), env))
+                if not last:
+                    shutil.rmtree(cache, ignore_errors=True)
+            if singles:
+                report("cold, 1 worker process", "cold_1", median_run(singles))
+            report("cold, default (all cores)", "cold_all", median_run(defaults))
+            if singles and repeat > 1:
+                pairs = [one["wall"] / all_["wall"] for one, all_ in zip(singles, defaults)]
+                results["speedup_runs"] = pairs
+                print(f"  {'':30s} (both cores vs one, run by run: " + ", ".join(f"{r:.2f}x" for r in pairs) + ")")
         if hygiene:
-            report("cold, default (all cores)", "cold_all", run_command(
-                annotate_args(corpus, work / "cache", args.actors, **engine), env))
             report("warm rerun (nothing changed)", "warm", run_command(
                 annotate_args(corpus, work / "cache", args.actors, **engine), env))
         plain = "no-hygiene" not in args.skip  # the four annotation stages alone (hygiene off)

@@ -23,3 +23,14 @@ def test_stage_harness_runs_on_a_small_corpus(tmp_path):
     # sentences: 2 + 1; tokens: 8 words + 2 full stops, 3 words + 1 full stop
     assert measured["counts"]["sentences"] == 3 and measured["counts"]["tokens"] == 14
     assert set(measured["stages"]) == {"load", "hygiene", "sentences", "tokens", "mentions", "sentiment"}
+
+
+def test_repeated_runs_report_the_median_run_and_every_time():
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    runs = [{"wall": 3.0, "cpu": 3.1}, {"wall": 2.0, "cpu": 2.2}, {"wall": 4.0, "cpu": 4.0}]
+    assert run.median_run(runs) == {"wall": 3.0, "cpu": 3.1, "runs": [3.0, 2.0, 4.0], "range": (2.0, 4.0)}
+    # an even number: the lower of the two middle runs (2.0 of 1.0, 2.0, 5.0, 6.0)
+    assert run.median_run([{"wall": w} for w in (6.0, 1.0, 5.0, 2.0)])["wall"] == 2.0
+    assert run.median_run([{"wall": 7.0}])["range"] == (7.0, 7.0)
