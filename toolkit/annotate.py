@@ -66,7 +66,7 @@ TABLES = ("documents", "problems", "boilerplate", "duplicates", "sentences", "to
           "signatures", "files")
 CORPUS_TABLES = ("problems", "boilerplate", "duplicates", "files")  # not one row per document
 _FORMAT = 2
-_TOKENS_FORMAT = "dictionary-strings"   # tokens shards written from dictionaries: their strings read back as string, not large_string
+_TOKENS_FORMAT = "dictionary-strings"   # tokens written from dictionaries (strings read back as string)
 _SHINGLES, _PERMUTATIONS = 5, 128   # near-duplicate signatures (toolkit.find_duplicates' defaults)
 
 
@@ -346,10 +346,12 @@ def _run_batch(job):
         if not ids:
             continue
         frame = tables[name]
-        if isinstance(frame, pa.Table):
-            frame = frame.filter(pc.is_in(frame["doc_id"], value_set=pa.array(sorted(ids), pa.large_string()))) if len(ids) != len(batch) else frame
+        partial = len(ids) != len(batch)
+        if isinstance(frame, pa.Table):   # the tokens, dictionary-encoded
+            if partial:
+                frame = frame.filter(pc.is_in(frame["doc_id"], value_set=pa.array(sorted(ids), pa.large_string())))
         else:
-            frame = frame[frame["doc_id"].isin(ids)] if len(ids) != len(batch) else frame
+            frame = frame[frame["doc_id"].isin(ids)] if partial else frame
             frame = frame.drop(columns=["_hash"], errors="ignore").reset_index(drop=True)
         key = _sha(plan.fingerprints[name], sorted((d, h) for d, h in zip(batch["doc_id"], batch["_hash"]) if d in ids))
         shard = f"part-{key}.parquet"
