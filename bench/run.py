@@ -398,6 +398,40 @@ def annotate_args(corpus, cache, actors, *, workers=None, engine=None, scheduler
     return args
 
 
+# The command's own work in a process that has started and imported the toolkit already (as a
+# notebook's kernel has): ``toolkit.cli.main()`` timed alone, without the interpreter's start-up,
+# the imports (0.35-0.4 s, pandas most of it) and the exit, which no number of cores shortens.
+# main() is called as ``python -m toolkit`` calls it (no argv: the process is the toolkit's own, so
+# it takes the memory settings of toolkit/_memory.py; main(argv) leaves a caller's process as it is
+# and one worker ran 0.2 s slower).
+_IN_SESSION = (
+    "import json, sys, time\n"
+    "import toolkit.cli\n"
+    "sys.argv[0] = 'toolkit'\n"
+    "started = time.perf_counter()\n"
+    "status = toolkit.cli.main()\n"
+    "print(json.dumps({'in_session_s': time.perf_counter() - started}))\n"
+    "sys.exit(status)\n"
+)
+
+
+def in_session(command: list) -> list:
+    """``python -m toolkit ARGS`` as a process that times ``toolkit.cli.main()`` after its imports."""
+    if command[1:3] != ["-m", "toolkit"]:
+        raise ValueError(f"not a toolkit command: {command[:3]}")
+    return [command[0], "-c", _IN_SESSION, *command[3:]]
+
+
+def session_seconds(run: dict) -> dict:
+    """A run of :func:`in_session`'s command with ``wall`` the timed call (``process_wall``: the process).
+
+    >>> session_seconds({"wall": 3.1, "cpu": 5.0, "peak_mb": 400.0, "stdout": 'done\\n{"in_session_s": 2.7}'})["wall"]
+    2.7
+    """
+    seconds = json.loads(run["stdout"].splitlines()[-1])["in_session_s"]
+    return {**run, "wall": seconds, "process_wall": run["wall"]}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", required=True, help="a folder of .txt articles")
@@ -407,7 +441,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scheduler", default=None)
     parser.add_argument("--baseline-docs", type=int, default=None, help="time the baseline on the first N articles")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["stages", "single", "baseline", "hygiene", "no-hygiene"],
+                        choices=["stages", "single", "baseline", "hygiene", "no-hygiene", "session"],
                         help="leave a part out (repeatable)")
     parser.add_argument("--workdir", default=None, help="where the scaled corpus and caches go (default: a temp folder)")
     parser.add_argument("--repeat", type=int, default=1,
@@ -468,8 +502,9 @@ def main(argv=None) -> int:
         engine = dict(engine=args.engine, scheduler=args.scheduler)
         hygiene = "hygiene" not in args.skip
         repeat = max(1, args.repeat)
+        session = "single" not in args.skip and "session" not in args.skip
         if hygiene:   # alternated, so that a slow minute of the machine falls on both
-            singles, defaults = [], []
+            singles, defaults, calls = [], [], {1: [], None: []}
             for i in range(repeat):
                 last = i == repeat - 1
                 if "single" not in args.skip:
@@ -480,6 +515,11 @@ def main(argv=None) -> int:
                 defaults.append(run_command(annotate_args(corpus, cache, args.actors, **engine), env))
                 if not last:
                     shutil.rmtree(cache, ignore_errors=True)
+                for workers in calls if session else ():
+                    cache = work / f"cache-session-{i}"
+                    calls[workers].append(session_seconds(run_command(in_session(
+                        annotate_args(corpus, cache, args.actors, workers=workers, **engine)), env)))
+                    shutil.rmtree(cache, ignore_errors=True)
             if singles:
                 report("cold, 1 worker process", "cold_1", median_run(singles))
             report("cold, default (all cores)", "cold_all", median_run(defaults))
@@ -487,6 +527,19 @@ def main(argv=None) -> int:
                 pairs = [one["wall"] / all_["wall"] for one, all_ in zip(singles, defaults)]
                 results["speedup_runs"] = pairs
                 print(f"  {'':30s} (both cores vs one, run by run: " + ", ".join(f"{r:.2f}x" for r in pairs) + ")")
+            if session:
+                print("  the same command's work in a running Python (toolkit.cli.main timed after `import toolkit`,\n"
+                      "  as a notebook's kernel has it; no interpreter start-up, imports or exit):")
+                one, all_ = median_run(calls[1]), median_run(calls[None])
+                e2e["session_1"], e2e["session_all"] = one, all_
+                for label, run in (("cold, 1 worker process", one), ("cold, default (all cores)", all_)):
+                    times = ", ".join(f"{w:.2f}" for w in run["runs"])
+                    print(f"  {label:30s} {run['wall']:7.2f} s ({words / run['wall']:,.0f} words/s; "
+                          f"the process {run['process_wall']:.2f} s; every call: {times} s)")
+                pairs = [a["wall"] / b["wall"] for a, b in zip(calls[1], calls[None])]
+                results["speedup_session"], results["speedup_session_runs"] = one["wall"] / all_["wall"], pairs
+                print(f"  {'':30s} both cores vs one {one['wall'] / all_['wall']:.2f}x (run by run: "
+                      + ", ".join(f"{r:.2f}x" for r in pairs) + ")")
         if hygiene:
             report("warm rerun (nothing changed)", "warm", run_command(
                 annotate_args(corpus, work / "cache", args.actors, **engine), env))

@@ -34,3 +34,29 @@ def test_repeated_runs_report_the_median_run_and_every_time():
     # an even number: the lower of the two middle runs (2.0 of 1.0, 2.0, 5.0, 6.0)
     assert run.median_run([{"wall": w} for w in (6.0, 1.0, 5.0, 2.0)])["wall"] == 2.0
     assert run.median_run([{"wall": 7.0}])["range"] == (7.0, 7.0)
+
+
+def test_in_session_times_the_command_after_its_imports(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    command = run.annotate_args("corpus", "cache", "actors.yml", workers=1)
+    timed = run.in_session(command)
+    assert timed[:2] == [run.PYTHON, "-c"] and timed[3:] == ["annotate", "corpus", "--out", "cache",
+                                                             "--actors", "actors.yml", "--workers", "1"]
+    parsed = run.session_seconds({"wall": 3.5, "cpu": 6.0, "stdout": '2 articles\n{"in_session_s": 2.25}'})
+    assert (parsed["wall"], parsed["process_wall"], parsed["cpu"]) == (2.25, 3.5, 6.0)
+    try:
+        run.in_session(["python", "script.py"])
+    except ValueError as err:
+        assert "not a toolkit command" in str(err)
+    else:
+        raise AssertionError("a command other than python -m toolkit was accepted")
+    # the script runs the command line itself: two articles annotated, its time printed last
+    folder = tmp_path / "corpus"
+    write_article(folder, "001.txt", "date 2020-01-15\nTurkey warned Russia.")
+    write_article(folder, "002.txt", "date 2020-01-20\nRussia denied it.")
+    out = run.run_command(run.in_session(run.annotate_args(folder, tmp_path / "cache", str(REPO / "corpus" / "actors.yml"),
+                                                           workers=1)))
+    assert out["stdout"].splitlines()[0].startswith("2 articles (2 annotated, 0 from the cache)")
+    assert 0 < run.session_seconds(out)["wall"] < out["wall"]
