@@ -1,11 +1,31 @@
 """Shared fixtures: small corpora written for the tests."""
 
+import os
+import shutil
+import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+def pytest_configure(config):
+    """Name an xdist run here, so that the controller knows the name its workers get."""
+    if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", "") is None:
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_sessionfinish(session):
+    """Remove the network guard's log folder of this run (``tests/test_reliability.py`` names it
+    after the run, in the temporary folder) once every worker is done."""
+    if hasattr(session.config, "workerinput"):
+        return
+    for run in (getattr(session.config.option, "testrunuid", None), f"pid{os.getpid()}"):
+        if run:
+            shutil.rmtree(Path(tempfile.gettempdir()) / f"toolkit-network-{run}", ignore_errors=True)
 
 
 def write_article(folder: Path, name: str, content, *, binary=False):
