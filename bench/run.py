@@ -4,7 +4,8 @@ Usage::
 
     .venv/bin/python bench/run.py --corpus DIR [--scale N] [--actors FILE]
                                   [--engine local|dask] [--scheduler ADDRESS]
-                                  [--baseline-docs N] [--skip STEP ...] [--json FILE] [--workdir DIR]
+                                  [--baseline-docs N] [--skip STEP ...] [--repeat N] [--json FILE]
+                                  [--workdir DIR]
 
 What it measures (words = whitespace-separated words containing a letter):
 
@@ -16,7 +17,11 @@ What it measures (words = whitespace-separated words containing a letter):
    process (wall clock, interpreter start-up included), with one worker process and with the
    default (all cores), so the speed-up of using both cores; the peak memory of the whole process
    tree (proportional set size, so pages shared by forked workers count once; sampled every
-   0.1 s); a cache-warm rerun; and an incremental rerun after adding one article.
+   0.1 s); a cache-warm rerun; and an incremental rerun after adding one article. The cold
+   commands also run as **the work in a running Python** (``toolkit.cli.main()`` timed after
+   ``import toolkit``, as in a notebook's kernel: no interpreter start-up, imports or exit, which
+   cost the same on one worker and on all cores), and ``--repeat N`` runs each cold command N
+   times, alternated, and reports the median.
 3. **Baseline**: the plain NLTK way on the same texts (of the unscaled corpus, or its first
    ``--baseline-docs`` articles): ``PunktSentenceTokenizer()`` (untrained: no ``nltk_data``
    here), ``NLTKWordTokenizer`` per sentence, NLTK's VADER per sentence (on ``vaderSentiment``'s
@@ -432,6 +437,15 @@ def session_seconds(run: dict) -> dict:
     return {**run, "wall": seconds, "process_wall": run["wall"]}
 
 
+def in_session_round(calls: dict, corpus, cache: Path, actors, engine: dict, env, *, hygiene=True):
+    """One cold run of the work in a running Python with one worker, then one with all cores,
+    appended to ``calls[1]`` and ``calls[None]``."""
+    for workers in (1, None):
+        command = annotate_args(corpus, cache, actors, workers=workers, hygiene=hygiene, **engine)
+        calls[workers].append(session_seconds(run_command(in_session(command), env)))
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", required=True, help="a folder of .txt articles")
@@ -499,6 +513,21 @@ def main(argv=None) -> int:
             if len(run.get("runs", ())) > 1:
                 print(f"  {'':30s} (median of {len(run['runs'])}: " + ", ".join(f"{w:.2f}" for w in run["runs"]) + " s)")
 
+        def report_session(suffix, calls):
+            print("  the same command's work in a running Python (toolkit.cli.main timed after `import toolkit`,\n"
+                  "  as a notebook's kernel has it; no interpreter start-up, imports or exit):")
+            one, all_ = median_run(calls[1]), median_run(calls[None])
+            e2e["session_1" + suffix], e2e["session_all" + suffix] = one, all_
+            for label, run in (("cold, 1 worker process", one), ("cold, default (all cores)", all_)):
+                times = ", ".join(f"{w:.2f}" for w in run["runs"])
+                print(f"  {label:30s} {run['wall']:7.2f} s ({words / run['wall']:,.0f} words/s; "
+                      f"the process {run['process_wall']:.2f} s; every call: {times} s)")
+            pairs = [a["wall"] / b["wall"] for a, b in zip(calls[1], calls[None])]
+            results["speedup_session" + suffix] = one["wall"] / all_["wall"]
+            results["speedup_session_runs" + suffix] = pairs
+            print(f"  {'':30s} both cores vs one {one['wall'] / all_['wall']:.2f}x (run by run: "
+                  + ", ".join(f"{r:.2f}x" for r in pairs) + ")")
+
         engine = dict(engine=args.engine, scheduler=args.scheduler)
         hygiene = "hygiene" not in args.skip
         repeat = max(1, args.repeat)
@@ -515,11 +544,8 @@ def main(argv=None) -> int:
                 defaults.append(run_command(annotate_args(corpus, cache, args.actors, **engine), env))
                 if not last:
                     shutil.rmtree(cache, ignore_errors=True)
-                for workers in calls if session else ():
-                    cache = work / f"cache-session-{i}"
-                    calls[workers].append(session_seconds(run_command(in_session(
-                        annotate_args(corpus, cache, args.actors, workers=workers, **engine)), env)))
-                    shutil.rmtree(cache, ignore_errors=True)
+                if session:
+                    in_session_round(calls, corpus, work / f"cache-session-{i}", args.actors, engine, env)
             if singles:
                 report("cold, 1 worker process", "cold_1", median_run(singles))
             report("cold, default (all cores)", "cold_all", median_run(defaults))
@@ -528,18 +554,7 @@ def main(argv=None) -> int:
                 results["speedup_runs"] = pairs
                 print(f"  {'':30s} (both cores vs one, run by run: " + ", ".join(f"{r:.2f}x" for r in pairs) + ")")
             if session:
-                print("  the same command's work in a running Python (toolkit.cli.main timed after `import toolkit`,\n"
-                      "  as a notebook's kernel has it; no interpreter start-up, imports or exit):")
-                one, all_ = median_run(calls[1]), median_run(calls[None])
-                e2e["session_1"], e2e["session_all"] = one, all_
-                for label, run in (("cold, 1 worker process", one), ("cold, default (all cores)", all_)):
-                    times = ", ".join(f"{w:.2f}" for w in run["runs"])
-                    print(f"  {label:30s} {run['wall']:7.2f} s ({words / run['wall']:,.0f} words/s; "
-                          f"the process {run['process_wall']:.2f} s; every call: {times} s)")
-                pairs = [a["wall"] / b["wall"] for a, b in zip(calls[1], calls[None])]
-                results["speedup_session"], results["speedup_session_runs"] = one["wall"] / all_["wall"], pairs
-                print(f"  {'':30s} both cores vs one {one['wall'] / all_['wall']:.2f}x (run by run: "
-                      + ", ".join(f"{r:.2f}x" for r in pairs) + ")")
+                report_session("", calls)
         if hygiene:
             report("warm rerun (nothing changed)", "warm", run_command(
                 annotate_args(corpus, work / "cache", args.actors, **engine), env))
@@ -553,6 +568,12 @@ def main(argv=None) -> int:
                 annotate_args(corpus, work / "cache-plain", args.actors, hygiene=False, **engine), env))
             report("warm rerun (nothing changed)", "warm_no_hygiene", run_command(
                 annotate_args(corpus, work / "cache-plain", args.actors, hygiene=False, **engine), env))
+            if session:
+                calls = {1: [], None: []}
+                for i in range(repeat):
+                    in_session_round(calls, corpus, work / f"cache-session-plain-{i}", args.actors, engine, env,
+                                     hygiene=False)
+                report_session("_no_hygiene", calls)
         added = add_article(corpus, made["first"], made["vocabulary"], args.scale)
         print(f"  one article added ({added.name}), rerun:")
         if hygiene:
@@ -582,9 +603,16 @@ def main(argv=None) -> int:
                   f"{len(texts):,} articles ({bwords:,} words): {b['wall']:.1f} s wall, {b['cpu']:.1f} s cpu, "
                   f"{b['words_per_s']:,.0f} words/s, {b['words_per_cpu_s']:,.0f} words/cpu-s")
             for key, label in (("cold_1", "1 worker"), ("cold_all", "all cores"),
+                               ("session_1", "1 worker, the work in a running Python"),
+                               ("session_all", "all cores, the work in a running Python"),
                                ("cold_1_no_hygiene", "1 worker, no hygiene"),
-                               ("cold_all_no_hygiene", "all cores, no hygiene")):
-                if key in e2e:
+                               ("cold_all_no_hygiene", "all cores, no hygiene"),
+                               ("session_1_no_hygiene", "1 worker, no hygiene, the work in a running Python"),
+                               ("session_all_no_hygiene", "all cores, no hygiene, the work in a running Python")):
+                if key in e2e and key.startswith("session"):   # (its CPU time is the process's)
+                    results[f"ratio_{key}"] = ratio = (words / e2e[key]["wall"]) / b["words_per_s"]
+                    print(f"  end to end ({label}) / baseline: {ratio:.1f}x words/s (wall)")
+                elif key in e2e:
                     ratio = (words / e2e[key]["wall"]) / b["words_per_s"]
                     cpu_ratio = (words / e2e[key]["cpu"]) / b["words_per_cpu_s"]
                     results[f"ratio_{key}"], results[f"cpu_ratio_{key}"] = ratio, cpu_ratio
