@@ -609,7 +609,7 @@ def main(argv=None) -> int:
                                ("cold_all_no_hygiene", "all cores, no hygiene"),
                                ("session_1_no_hygiene", "1 worker, no hygiene, the work in a running Python"),
                                ("session_all_no_hygiene", "all cores, no hygiene, the work in a running Python")):
-                if key in e2e and key.startswith("session"):   # (its CPU time is the process's)
+                if key in e2e and key.startswith("session"):   # no CPU ratio: its CPU time has the imports
                     results[f"ratio_{key}"] = ratio = (words / e2e[key]["wall"]) / b["words_per_s"]
                     print(f"  end to end ({label}) / baseline: {ratio:.1f}x words/s (wall)")
                 elif key in e2e:

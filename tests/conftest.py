@@ -14,6 +14,7 @@ SHARED = REPO.parent / "shared"
 
 def pytest_configure(config):
     """Name an xdist run here, so that the controller knows the name its workers get."""
+    # (the option is None when xdist is installed and no name was given; absent without xdist)
     if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", "") is None:
         config.option.testrunuid = uuid.uuid4().hex
 

@@ -1,18 +1,26 @@
 """The benchmark still runs against the package (bench/run.py imports some of its internals).
 
-Speed is measured by the benchmark itself, never here: this only runs its stage harness on a small
-corpus written for the test and checks what it counted.
+Speed is measured by the benchmark itself, never here: this runs its stage harness and its timed
+command on small corpora written for the test, and checks what they counted and how runs are
+summarised.
 """
 
 import importlib.util
 
+import pytest
+
 from conftest import REPO, write_article
 
 
-def test_stage_harness_runs_on_a_small_corpus(tmp_path):
+def _load_bench():
     spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
     run = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(run)
+    return run
+
+
+def test_stage_harness_runs_on_a_small_corpus(tmp_path):
+    run = _load_bench()
     folder = tmp_path / "corpus"
     write_article(folder, "001.txt", "date 2020-01-15\nTurkey warned Russia. Ankara sent troops to Syria.")
     write_article(folder, "002.txt", "date 2020-01-20\nRussia denied it.")
@@ -26,9 +34,7 @@ def test_stage_harness_runs_on_a_small_corpus(tmp_path):
 
 
 def test_repeated_runs_report_the_median_run_and_every_time():
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
-    run = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(run)
+    run = _load_bench()
     runs = [{"wall": 3.0, "cpu": 3.1}, {"wall": 2.0, "cpu": 2.2}, {"wall": 4.0, "cpu": 4.0}]
     assert run.median_run(runs) == {"wall": 3.0, "cpu": 3.1, "runs": [3.0, 2.0, 4.0], "range": (2.0, 4.0)}
     # an even number: the lower of the two middle runs (2.0 of 1.0, 2.0, 5.0, 6.0)
@@ -37,21 +43,15 @@ def test_repeated_runs_report_the_median_run_and_every_time():
 
 
 def test_in_session_times_the_command_after_its_imports(tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
-    run = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(run)
+    run = _load_bench()
     command = run.annotate_args("corpus", "cache", "actors.yml", workers=1)
     timed = run.in_session(command)
     assert timed[:2] == [run.PYTHON, "-c"] and timed[3:] == ["annotate", "corpus", "--out", "cache",
                                                              "--actors", "actors.yml", "--workers", "1"]
     parsed = run.session_seconds({"wall": 3.5, "cpu": 6.0, "stdout": '2 articles\n{"in_session_s": 2.25}'})
     assert (parsed["wall"], parsed["process_wall"], parsed["cpu"]) == (2.25, 3.5, 6.0)
-    try:
+    with pytest.raises(ValueError, match="not a toolkit command"):
         run.in_session(["python", "script.py"])
-    except ValueError as err:
-        assert "not a toolkit command" in str(err)
-    else:
-        raise AssertionError("a command other than python -m toolkit was accepted")
     # the script runs the command line itself: two articles annotated, its time printed last
     folder = tmp_path / "corpus"
     write_article(folder, "001.txt", "date 2020-01-15\nTurkey warned Russia.")
