@@ -466,6 +466,8 @@ def main(argv=None) -> int:
     source = Path(args.corpus).resolve()
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="toolkit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    for stale in work.glob("cache*"):   # an earlier run's caches in the same --workdir: every run here starts cold
+        shutil.rmtree(stale, ignore_errors=True)
     results = {"machine": machine(), "corpus": str(source), "scale": args.scale}
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     try:

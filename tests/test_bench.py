@@ -6,6 +6,7 @@ summarised.
 """
 
 import importlib.util
+import json
 
 import pytest
 
@@ -60,3 +61,18 @@ def test_in_session_times_the_command_after_its_imports(tmp_path):
                                                            workers=1)))
     assert out["stdout"].splitlines()[0].startswith("2 articles (2 annotated, 0 from the cache)")
     assert 0 < run.session_seconds(out)["wall"] < out["wall"]
+
+
+def test_cold_runs_start_from_no_cache_when_the_workdir_is_reused(tmp_path):
+    run = _load_bench()
+    folder = tmp_path / "corpus"
+    write_article(folder, "001.txt", "date 2020-01-15\nTurkey warned Russia. Ankara sent troops to Syria.")
+    write_article(folder, "002.txt", "date 2020-01-20\nRussia denied it.")
+    work, report = tmp_path / "work", tmp_path / "bench.json"
+    args = ["--corpus", str(folder), "--workdir", str(work), "--json", str(report),
+            "--skip", "stages", "--skip", "single", "--skip", "baseline", "--skip", "no-hygiene", "--skip", "session"]
+    for _ in range(2):   # the first run leaves its caches in the workdir
+        assert run.main(args) == 0
+        cold = json.loads(report.read_text())["end_to_end"]["cold_all"]["stdout"]
+        assert cold.startswith("2 articles (2 annotated, 0 from the cache)")
+    assert (work / "cache").is_dir()
